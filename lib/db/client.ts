@@ -1,0 +1,68 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { getEnv } from "../env";
+import { AppError } from "../errors";
+import { PrismaClient } from "../generated/prisma/client";
+import { type EmbeddedHandle, openEmbedded } from "./embedded";
+import { applyMigrations } from "./migrate";
+
+export type DbMode = "server" | "embedded";
+
+export interface Db {
+  mode: DbMode;
+  url: string;
+  /** One pool serves both Prisma and the raw SQL of the graph and bulk-write paths. */
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+// Timestamps come back as Date objects and BIGINT counts as numbers that fit in JS.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+/**
+ * Opens the configured database: DATABASE_URL when set, else the embedded PostgreSQL in
+ * the data directory. `migrate` applies pending migrations first (the embedded default
+ * does so when this process starts it, so a newcomer never runs a migration by hand).
+ */
+export async function openDatabase(
+  opts: { url?: string; dataDir?: string; migrate?: boolean; poolSize?: number } = {},
+): Promise<Db> {
+  const env = getEnv();
+  const url = opts.url ?? env.DATABASE_URL;
+  let embedded: EmbeddedHandle | undefined;
+  let connectionString: string;
+  if (url) {
+    connectionString = url;
+  } else {
+    embedded = await openEmbedded(opts.dataDir ?? env.dataDir);
+    connectionString = embedded.url;
+  }
+  if (opts.migrate ?? embedded?.owned ?? false) {
+    try {
+      await applyMigrations({ connectionString });
+    } catch (err) {
+      await embedded?.stop();
+      throw new AppError(
+        "DATABASE_UNAVAILABLE",
+        `cannot migrate the database: ${(err as Error).message.split("\n")[0]}`,
+      );
+    }
+  }
+  const pool = new pg.Pool({ connectionString, max: opts.poolSize ?? 4 });
+  pool.on("error", () => {
+    // An idle client lost its connection (server restarted); the pool replaces it.
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    mode: embedded ? "embedded" : "server",
+    url: connectionString,
+    pool,
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

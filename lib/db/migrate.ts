@@ -1,0 +1,86 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { withSchemaEngine } from "./schema-engine";
+
+export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+export const SCHEMA_PATH = path.join(PROJECT_ROOT, "prisma/schema.prisma");
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "prisma/migrations");
+
+const NO_FILTERS = { externalTables: [], externalEnums: [] };
+
+async function readMigrationsList() {
+  const names = existsSync(MIGRATIONS_DIR)
+    ? (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
+    : [];
+  const lockPath = path.join(MIGRATIONS_DIR, "migration_lock.toml");
+  return {
+    baseDir: MIGRATIONS_DIR,
+    lockfile: { path: lockPath, content: existsSync(lockPath) ? await readFile(lockPath, "utf8") : null },
+    shadowDbInitScript: "",
+    migrationDirectories: await Promise.all(
+      names.map(async (name) => ({
+        path: path.join(MIGRATIONS_DIR, name),
+        migrationFile: {
+          path: "migration.sql",
+          content: {
+            tag: "ok" as const,
+            value: await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8"),
+          },
+        },
+      })),
+    ),
+  };
+}
+
+async function engineOptions(connectionString: string) {
+  return { connectionString, schemaPath: SCHEMA_PATH, schemaText: await readFile(SCHEMA_PATH, "utf8") };
+}
+
+/** Applies every pending migration under prisma/migrations/; returns the names applied. */
+export async function applyMigrations({ connectionString }: { connectionString: string }): Promise<string[]> {
+  const migrationsList = await readMigrationsList();
+  return withSchemaEngine(await engineOptions(connectionString), async (engine) => {
+    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+    return out.appliedMigrationNames;
+  });
+}
+
+/**
+ * SQL that would bring a database at state `from` to the schema in prisma/schema.prisma.
+ * `from: "empty"` diffs from nothing; `from: "database"` introspects the live database.
+ */
+export async function diffToSchema({
+  connectionString,
+  from,
+}: {
+  connectionString: string;
+  from: "empty" | "migrations" | "database";
+}): Promise<string> {
+  const opts = await engineOptions(connectionString);
+  const migrationsList = await readMigrationsList();
+  return withSchemaEngine(opts, async (engine) => {
+    const fromTarget =
+      from === "empty"
+        ? { tag: "empty" as const }
+        : from === "migrations"
+          ? { tag: "migrations" as const, ...migrationsList }
+          : {
+              tag: "schemaDatasource" as const,
+              files: [{ path: opts.schemaPath, content: opts.schemaText }],
+              configDir: PROJECT_ROOT,
+            };
+    const out = await engine.diff({
+      from: fromTarget,
+      to: { tag: "schemaDatamodel", files: [{ path: opts.schemaPath, content: opts.schemaText }] },
+      script: true,
+      exitCode: null,
+      shadowDatabaseUrl: null,
+      filters: NO_FILTERS,
+    } as Parameters<typeof engine.diff>[0]);
+    return out.stdout ?? "";
+  });
+}
