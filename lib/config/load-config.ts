@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { AppError } from "../errors";
+import { type TLineageConfig, type TRepositoryConfig, ZLineageConfig } from "./schema";
+
+export const DEFAULT_CONFIG_FILE = "lineage.config.json";
+
+function formatPath(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? String(s) : `.${String(s)}`))
+    .join("");
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const where = formatPath(issue.path);
+    return `${where ? `${where}: ` : ""}unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  }
+  if (issue.code === "invalid_union") {
+    // Every branch of the source union failed: say which keys a source may have.
+    return `${formatPath(issue.path)}: must be exactly one of {"tags": "<glob>"}, {"branch": "<name>"} or {"deployments": "<glob>"}${innerSourceMessage(
+      issue,
+    )}`;
+  }
+  const where = formatPath(issue.path);
+  return `${where || "(top level)"}: ${issue.message}`;
+}
+
+function innerSourceMessage(issue: z.core.$ZodIssueInvalidUnion): string {
+  // When one branch got the right key but a bad value (a bad glob), that is the useful message.
+  for (const branch of issue.errors) {
+    const custom = branch.find(
+      (i) => i.code === "custom" || (i.code === "invalid_type" && i.path.length > 0),
+    );
+    if (custom) return ` (${custom.message})`;
+  }
+  return "";
+}
+
+/** Parses config text; every mistake becomes one line naming the file and the field. */
+export function parseConfig(text: string, file: string): TLineageConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new AppError("INVALID_CONFIG", `${file}: invalid JSON: ${(err as Error).message}`);
+  }
+  const parsed = ZLineageConfig.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("INVALID_CONFIG", `${file}: ${describeIssue(issue)}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Loads the config file. Without an explicit path a missing default file means "no
+ * repositories configured" rather than an error, so read-only commands work anywhere.
+ */
+export function loadConfig(file?: string): TLineageConfig & { file: string } {
+  const resolved = path.resolve(file ?? DEFAULT_CONFIG_FILE);
+  const shown = file ?? DEFAULT_CONFIG_FILE;
+  if (!existsSync(resolved)) {
+    if (file) throw new AppError("INVALID_CONFIG", `${shown}: no such config file`);
+    return { repositories: [], file: shown };
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolved, "utf8");
+  } catch (err) {
+    throw new AppError(
+      "INVALID_CONFIG",
+      `${shown}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  return { ...parseConfig(text, shown), file: shown };
+}
+
+export function getRepositoryConfigOrThrow(
+  config: TLineageConfig & { file: string },
+  repo: string,
+): TRepositoryConfig {
+  const found = config.repositories.find((r) => r.repo.toLowerCase() === repo.toLowerCase());
+  if (!found) {
+    const known = config.repositories.map((r) => r.repo).join(", ") || "none";
+    throw new AppError(
+      "NOT_FOUND",
+      `unknown repository "${repo}": not in ${config.file} (configured: ${known})`,
+    );
+  }
+  return found;
+}
