@@ -45,7 +45,7 @@ export async function applyMigrations({ connectionString }: { connectionString: 
   const migrationsList = await readMigrationsList();
   return withSchemaEngine(await engineOptions(connectionString), async (engine) => {
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-    return out.appliedMigrationNames;
+    return out.appliedMigrationNames.map((name) => path.basename(name));
   });
 }
 

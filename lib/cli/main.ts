@@ -1,0 +1,192 @@
+import { Command, CommanderError, Option } from "commander";
+import { getRepositoryConfigOrThrow, loadConfig } from "../config/load-config";
+import { type Db, openDatabase } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { AppError, userMessage } from "../errors";
+import { importGit } from "../git/import-git";
+import { diffRevisions } from "../lineage/diff";
+import { findEnvironmentEvents } from "../lineage/events-query";
+import { findWhere } from "../lineage/where";
+import { streamProgress } from "../progress";
+import { printJson, printTable, shortSha } from "./output";
+
+const configOption = () => new Option("--config <file>", "config file (default: ./lineage.config.json)");
+const jsonOption = () => new Option("--json", "print exactly one JSON document on stdout");
+const repoOption = () => new Option("--repo <owner/name>", "repository").makeOptionMandatory();
+
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDatabase();
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command("lineage")
+    .description("Lineage: what runs where, what changed, and when a commit reached each environment.")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      outputError: (str, write) => write(str.split("\n")[0]!.replace(/^error: /, "lineage: ") + "\n"),
+    })
+    .exitOverride();
+
+  program
+    .command("migrate")
+    .description("apply prisma/migrations/ to the configured database (DATABASE_URL, else the embedded one)")
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (opts: { json?: boolean }) => {
+      const db = await openDatabase({ migrate: false });
+      try {
+        const applied = await applyMigrations({ connectionString: db.url });
+        if (opts.json) printJson({ database: db.mode, applied });
+        else console.error(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command("import-git")
+    .description(
+      "import a local clone's commits, tags and changed paths, then compute its environments' events",
+    )
+    .requiredOption("--path <clone>", "path of a local clone (bare clones and mirrors too)")
+    .addOption(repoOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (opts: { path: string; repo: string; config?: string; json?: boolean }) => {
+      const repoConfig = getRepositoryConfigOrThrow(loadConfig(opts.config), opts.repo);
+      const progress = streamProgress(process.stderr, "import-git");
+      const started = Date.now();
+      const summary = await withDb((db) => importGit(db, { clonePath: opts.path, repoConfig, progress }));
+      progress.end();
+      const seconds = (Date.now() - started) / 1000;
+      if (opts.json) printJson({ ...summary, seconds });
+      else if (summary.upToDate)
+        console.error(`${summary.repo}: up to date (${summary.totalCommits} commits)`);
+      else {
+        console.error(
+          `${summary.repo}: ${summary.newCommits} new commits (${summary.totalCommits} in all), ${summary.tags} tags, ${seconds.toFixed(1)} s`,
+        );
+        printTable(
+          ["environment", "events", "unchanged", "written"],
+          summary.environments.map((e) => [e.name, e.events, e.unchanged, e.written]),
+        );
+      }
+      for (const ref of summary.skippedRefs) console.error(`skipped ${ref}: it does not point at a commit`);
+    });
+
+  program
+    .command("where")
+    .description(
+      "per environment: when each commit first arrived (tag, branch commit or deployment) and whether it is still there",
+    )
+    .argument("<sha-or-ref...>", "full or unique short SHAs, tag or branch names")
+    .addOption(repoOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (revisions: string[], opts: { repo: string; config?: string; json?: boolean }) => {
+      loadConfig(opts.config);
+      const results = await withDb((db) => findWhere(db, { repo: opts.repo, revisions }));
+      if (opts.json) return printJson(results);
+      for (const r of results) {
+        console.log(r.sha);
+        printTable(
+          ["environment", "first reached", "via", "ref", "at", "current"],
+          r.environments.map((e) => [
+            e.name,
+            e.first ? "yes" : "no",
+            e.first?.source ?? null,
+            e.first?.ref ?? null,
+            e.first?.at ?? null,
+            e.current ? "yes" : "no",
+          ]),
+        );
+      }
+    });
+
+  program
+    .command("diff")
+    .description("commits added and removed going from <a> to <b> (git rev-list a..b and b..a)")
+    .argument("<a>", "SHA, tag, branch or environment name (its current state)")
+    .argument("<b>", "SHA, tag, branch or environment name (its current state)")
+    .addOption(repoOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (a: string, b: string, opts: { repo: string; config?: string; json?: boolean }) => {
+      loadConfig(opts.config);
+      const result = await withDb((db) => diffRevisions(db, { repo: opts.repo, from: a, to: b }));
+      if (opts.json) return printJson(result);
+      console.log(
+        `from ${result.from}\nto   ${result.to}\n${result.added.length} added, ${result.removed.length} removed`,
+      );
+      const rows = [
+        ...result.added.map((c) => ["+", shortSha(c.sha), c.committedAt, c.author, c.headline]),
+        ...result.removed.map((c) => ["-", shortSha(c.sha), c.committedAt, c.author, c.headline]),
+      ];
+      if (rows.length) printTable(["", "sha", "committed", "author", "headline"], rows);
+    });
+
+  program
+    .command("events")
+    .description("an environment's promotion events (its release history), oldest first")
+    .addOption(repoOption())
+    .requiredOption("--env <name>", "environment name")
+    .option("--limit <n>", "only the latest n events", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0)
+        throw new AppError("INVALID_ARGUMENT", `--limit must be a positive whole number, not "${v}"`);
+      return n;
+    })
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (opts: { repo: string; env: string; limit?: number; config?: string; json?: boolean }) => {
+      loadConfig(opts.config);
+      const events = await withDb((db) =>
+        findEnvironmentEvents(db, { repo: opts.repo, environment: opts.env, limit: opts.limit }),
+      );
+      if (opts.json) return printJson(events);
+      printTable(
+        ["#", "at", "ref", "sha", "actor", "added", "removed", "kind"],
+        events.map((e) => [
+          e.seq,
+          e.at,
+          e.ref,
+          shortSha(e.sha),
+          e.actor,
+          e.added,
+          e.removed,
+          !e.counted
+            ? `not counted (${e.status ?? "failed"})`
+            : e.baseline
+              ? "baseline"
+              : e.rollback
+                ? "ROLLBACK"
+                : "",
+        ]),
+      );
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors become one line on stderr, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0)
+        return 0;
+      return 2;
+    }
+    process.stderr.write(`lineage: ${userMessage(err)}\n`);
+    if (process.env.LINEAGE_DEBUG) console.error(err);
+    return err instanceof AppError ? err.exitCode : 1;
+  }
+}

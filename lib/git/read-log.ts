@@ -1,0 +1,128 @@
+import { AppError } from "../errors";
+import { gitSpawn } from "./run-git";
+
+export interface GitCommitRecord {
+  sha: string;
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  authoredAtMs: number;
+  committerName: string;
+  committerEmail: string;
+  committedAtMs: number;
+  message: string;
+  changedPaths: string[];
+}
+
+// Fields of the header, NUL-separated; the message comes last because it may contain
+// anything but NUL. \x01 marks a header so the parser can check it is in step.
+const FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B%x00";
+const HEADER_FIELDS = 9;
+
+/**
+ * Streams the commits reachable from `include` but not from `exclude`, parents before
+ * children, with the paths each commit changed (against its first parent; merges list
+ * none, as `git log` shows them). `--raw -z` output is parsed positionally: every path
+ * follows its own ":mode mode sha sha status" token, so no path or message, whatever
+ * bytes it holds, can be mistaken for the next commit.
+ */
+export async function readLog(
+  path: string,
+  { include, exclude }: { include: string[]; exclude: string[] },
+  onCommit: (commit: GitCommitRecord) => void,
+): Promise<number> {
+  if (include.length === 0) return 0;
+  const child = gitSpawn(path, [
+    "log",
+    "--stdin",
+    "--topo-order",
+    "--reverse",
+    "--no-renames",
+    "--raw",
+    "-z",
+    `--format=${FORMAT}`,
+  ]);
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  child.stdin!.on("error", () => {
+    // git exits early on a bad revision; its stderr says why.
+  });
+  child.stdin!.end(`${include.join("\n")}\n${exclude.map((s) => `^${s}`).join("\n")}\n`);
+
+  let count = 0;
+  let header: string[] = [];
+  let current: GitCommitRecord | undefined;
+  let expectPath = false;
+  const flush = () => {
+    if (current) {
+      onCommit(current);
+      count++;
+      current = undefined;
+    }
+  };
+  const onToken = (token: string) => {
+    if (header.length > 0 && header.length < HEADER_FIELDS) {
+      header.push(token);
+      if (header.length === HEADER_FIELDS) {
+        const [sha, parents, an, ae, at, cn, ce, ct, message] = header as [string, ...string[]];
+        current = {
+          sha,
+          parents: parents ? parents!.split(" ") : [],
+          authorName: an!,
+          authorEmail: ae!,
+          authoredAtMs: Number(at) * 1000,
+          committerName: cn!,
+          committerEmail: ce!,
+          committedAtMs: Number(ct) * 1000,
+          message: message!.replace(/\n+$/, ""),
+          changedPaths: [],
+        };
+        header = [];
+      }
+      return;
+    }
+    if (expectPath) {
+      current!.changedPaths.push(token);
+      expectPath = false;
+    } else if (token.charCodeAt(0) === 1) {
+      flush();
+      header = [token.slice(1)];
+    } else if (token === "") {
+      // the separator git writes after each commit's header
+    } else if (token.startsWith(":") || token.startsWith("\n:")) {
+      expectPath = true;
+    } else {
+      throw new AppError(
+        "GIT_FAILED",
+        `unexpected token in git log output: ${JSON.stringify(token.slice(0, 40))}`,
+      );
+    }
+  };
+
+  let pending: Buffer | undefined;
+  for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+    const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const nul = buf.indexOf(0, start);
+      if (nul < 0) break;
+      onToken(buf.toString("utf8", start, nul));
+      start = nul + 1;
+    }
+    pending = start < buf.length ? buf.subarray(start) : undefined;
+  }
+  const code = await exited;
+  if (code !== 0) {
+    const reason = stderr.trim().split("\n").pop() || `exit code ${code}`;
+    throw new AppError("GIT_FAILED", `git log failed in ${path}: ${reason}`);
+  }
+  if (pending?.length) onToken(pending.toString("utf8"));
+  flush();
+  return count;
+}

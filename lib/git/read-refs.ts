@@ -1,0 +1,126 @@
+import { existsSync } from "node:fs";
+import { AppError } from "../errors";
+import { gitSync } from "./run-git";
+
+export interface GitRefInfo {
+  /** Full ref name: refs/heads/main, refs/remotes/origin/main, refs/tags/v1.0. */
+  name: string;
+  /** The commit the ref finally points at (tags peeled through tag objects). */
+  commit: string;
+}
+
+export interface GitTagInfo {
+  name: string;
+  commit: string;
+  /** The tag object's SHA for an annotated tag; null for a lightweight tag. */
+  objectSha: string | null;
+  taggerName: string | null;
+  taggerEmail: string | null;
+  /** Tagger date in ms, when the tag object has a tagger line. */
+  taggedAtMs: number | null;
+  message: string | null;
+}
+
+export interface CloneRefs {
+  branches: GitRefInfo[];
+  tags: GitTagInfo[];
+  /** Refs that point at trees or blobs, which lineage ignores. */
+  skipped: string[];
+}
+
+/** Fails with one line unless `path` is a git repository (bare or not). */
+export function assertGitRepository(path: string): void {
+  if (!existsSync(path)) throw new AppError("INVALID_ARGUMENT", `no such directory: ${path}`);
+  try {
+    gitSync(path, ["rev-parse", "--git-dir"]);
+  } catch {
+    throw new AppError("INVALID_ARGUMENT", `not a git repository: ${path}`);
+  }
+}
+
+const FIELDS = [
+  "%(refname)",
+  "%(objecttype)",
+  "%(objectname)",
+  "%(*objecttype)",
+  "%(*objectname)",
+  "%(symref)",
+  "%(taggername)",
+  "%(taggeremail:trim)",
+  "%(taggerdate:unix)",
+  "%(contents)",
+];
+
+/** Every branch (local and remote-tracking) and tag of the clone, peeled to commits. */
+export function readRefs(path: string): CloneRefs {
+  const out = gitSync(path, [
+    "for-each-ref",
+    `--format=${FIELDS.join("%00")}%00`,
+    "refs/heads",
+    "refs/remotes",
+    "refs/tags",
+  ]);
+  const branches: GitRefInfo[] = [];
+  const tags: GitTagInfo[] = [];
+  const skipped: string[] = [];
+  const nestedTags: { tag: GitTagInfo; index: number }[] = [];
+  // Each record ends with NUL then git's newline; no field can contain NUL.
+  for (const record of out.split("\0\n")) {
+    if (!record) continue;
+    const [name, type, sha, peeledType, peeledSha, symref, taggerName, taggerEmail, taggerDate, contents] =
+      record.split("\0") as string[];
+    if (!name || !sha || symref) continue; // origin/HEAD and other symbolic refs
+    if (name.startsWith("refs/tags/")) {
+      const tagName = name.slice("refs/tags/".length);
+      if (type === "commit") {
+        tags.push({
+          name: tagName,
+          commit: sha,
+          objectSha: null,
+          taggerName: null,
+          taggerEmail: null,
+          taggedAtMs: null,
+          message: null,
+        });
+      } else if (type === "tag") {
+        const tag: GitTagInfo = {
+          name: tagName,
+          commit: peeledSha ?? "",
+          objectSha: sha,
+          taggerName: taggerName || null,
+          taggerEmail: taggerEmail || null,
+          taggedAtMs: taggerDate ? Number(taggerDate) * 1000 : null,
+          message: contents ?? null,
+        };
+        if (peeledType === "commit") tags.push(tag);
+        else if (peeledType === "tag") nestedTags.push({ tag, index: tags.push(tag) - 1 });
+        else skipped.push(name);
+      } else {
+        skipped.push(name);
+      }
+    } else if (type === "commit") {
+      branches.push({ name, commit: sha });
+    } else {
+      skipped.push(name);
+    }
+  }
+  if (nestedTags.length) {
+    // A tag of a tag: for-each-ref peels one level only, so ask git for the final object.
+    const peeled = gitSync(path, ["rev-parse", ...nestedTags.map(({ tag }) => `${tag.objectSha}^{}`)])
+      .trim()
+      .split("\n");
+    const types = gitSync(path, ["cat-file", "--batch-check=%(objecttype)"], `${peeled.join("\n")}\n`)
+      .trim()
+      .split("\n");
+    const drop = new Set<number>();
+    nestedTags.forEach(({ tag, index }, k) => {
+      if (types[k] === "commit") tag.commit = peeled[k]!;
+      else {
+        drop.add(index);
+        skipped.push(`refs/tags/${tag.name}`);
+      }
+    });
+    if (drop.size) return { branches, tags: tags.filter((_, i) => !drop.has(i)), skipped };
+  }
+  return { branches, tags, skipped };
+}

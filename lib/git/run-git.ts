@@ -1,0 +1,43 @@
+import { type SpawnOptions, spawn, spawnSync } from "node:child_process";
+import { AppError } from "../errors";
+
+// User config must not change the output we parse (signatures, colours, quoting).
+const SAFE_CONFIG = [
+  "-c",
+  "log.showSignature=false",
+  "-c",
+  "color.ui=never",
+  "-c",
+  "core.quotepath=off",
+  "-c",
+  "log.decorate=false",
+];
+
+export const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0" };
+
+/** Runs git to completion and returns stdout; a failure becomes a one-line AppError. */
+export function gitSync(cwd: string, args: string[], input?: string): string {
+  const res = spawnSync("git", [...SAFE_CONFIG, ...args], {
+    cwd,
+    input,
+    env: GIT_ENV,
+    maxBuffer: 1 << 30,
+    encoding: "utf8",
+  });
+  if (res.error) throw new AppError("GIT_FAILED", `cannot run git: ${res.error.message}`);
+  if (res.status !== 0) {
+    const reason = (res.stderr || "").trim().split("\n").pop() || `exit code ${res.status}`;
+    throw new AppError("GIT_FAILED", `git ${args[0]} failed in ${cwd}: ${reason}`);
+  }
+  return res.stdout;
+}
+
+/** Spawns git with the same safe config, for streaming output. */
+export function gitSpawn(cwd: string, args: string[], options: SpawnOptions = {}) {
+  return spawn("git", [...SAFE_CONFIG, ...args], {
+    cwd,
+    env: GIT_ENV,
+    stdio: ["pipe", "pipe", "pipe"],
+    ...options,
+  });
+}

@@ -1,0 +1,59 @@
+import type { Db } from "../db/client";
+import { getRepositoryOrThrow } from "./repositories";
+import { resolveRevision } from "./resolve";
+
+export interface EventRef {
+  source: "tags" | "branch" | "deployments";
+  ref: string;
+  sha: string;
+  at: string;
+}
+
+export interface WhereResult {
+  sha: string;
+  environments: { name: string; first: EventRef | null; current: boolean }[];
+}
+
+/**
+ * For each revision, per environment: the earliest counted event that contained it, and
+ * whether the environment still runs it. Both are precomputed at import, so this is two
+ * index lookups per revision.
+ */
+export async function findWhere(
+  db: Pick<Db, "pool">,
+  { repo, revisions }: { repo: string; revisions: string[] },
+): Promise<WhereResult[]> {
+  const repository = await getRepositoryOrThrow(db, repo);
+  const resolved = [];
+  for (const rev of revisions) resolved.push(await resolveRevision(db, repository.id, rev));
+  const { rows } = await db.pool.query<{
+    idx: number;
+    name: string;
+    current: boolean | null;
+    source: EventRef["source"] | null;
+    ref: string | null;
+    sha: string | null;
+    at: Date | null;
+  }>(
+    `SELECT x.idx, env.name, r.current, e.source, e.ref, e.sha, e.at
+     FROM unnest($2::int[]) AS x(idx)
+     CROSS JOIN environment env
+     LEFT JOIN env_reach r ON r.env_id = env.id AND r.commit_idx = x.idx
+     LEFT JOIN promotion_event e ON e.id = r.first_event_id
+     WHERE env.repo_id = $1
+     ORDER BY env.position`,
+    [repository.id, resolved.map((r) => r.idx)],
+  );
+  return resolved.map((r) => ({
+    sha: r.sha,
+    environments: rows
+      .filter((row) => row.idx === r.idx)
+      .map((row) => ({
+        name: row.name,
+        first: row.source
+          ? { source: row.source, ref: row.ref!, sha: row.sha!, at: row.at!.toISOString() }
+          : null,
+        current: row.current === true,
+      })),
+  }));
+}

@@ -1,0 +1,185 @@
+import type { SourceKind } from "../config/schema";
+import type { EventSpec } from "../lineage/events";
+import type { CommitGraph } from "../lineage/graph";
+import { EnvironmentReplay, rangeDiff } from "../lineage/walk";
+import { inChunks, type Queryable } from "./sql";
+
+interface StoredEvent {
+  id: number;
+  seq: number;
+  sha: string;
+  at: Date;
+  ref: string;
+  counted: boolean;
+  source: SourceKind;
+}
+
+function sameEvent(a: StoredEvent, b: EventSpec): boolean {
+  return (
+    a.sha === b.sha &&
+    a.at.getTime() === b.atMs &&
+    a.ref === b.ref &&
+    a.counted === b.counted &&
+    a.source === b.source
+  );
+}
+
+export interface PersistSummary {
+  events: number;
+  unchanged: number;
+  written: number;
+  eventCommitRows: number;
+}
+
+/**
+ * Stores an environment's events with their added/removed sets and each commit's first
+ * reach. Events are compared with what is stored: the common prefix stays, only the rest is
+ * rewritten (a new tag at the end rewrites one event), and `current` flags are flipped only
+ * for the commits between the old and the new latest counted event.
+ */
+export async function persistEnvironmentEvents(
+  client: Queryable,
+  { envId, graph, events }: { envId: number; graph: CommitGraph; events: readonly EventSpec[] },
+): Promise<PersistSummary> {
+  const { rows: stored } = await client.query<StoredEvent>(
+    "SELECT id, seq, sha, at, ref, counted, source FROM promotion_event WHERE env_id = $1 ORDER BY seq",
+    [envId],
+  );
+  let k = 0;
+  while (k < stored.length && k < events.length && sameEvent(stored[k]!, events[k]!)) k++;
+  const summary: PersistSummary = {
+    events: events.length,
+    unchanged: k,
+    written: events.length - k,
+    eventCommitRows: 0,
+  };
+  if (k === stored.length && k === events.length) return summary;
+
+  // Replay every counted event (cheap, in memory); only results from seq k on are written.
+  const replay = new EnvironmentReplay(graph);
+  const results: { added: number[]; removed: number[]; baseline: boolean }[] = new Array(events.length);
+  const stepSeq: number[] = [];
+  events.forEach((e, seq) => {
+    if (!e.counted) return;
+    stepSeq.push(seq);
+    const r = replay.step(e.commit);
+    results[seq] = seq >= k ? r : { added: [], removed: [], baseline: r.baseline };
+  });
+
+  const oldLatest = [...stored].reverse().find((e) => e.counted);
+  await client.query("DELETE FROM promotion_event WHERE env_id = $1 AND seq >= $2", [envId, k]);
+
+  // Reach rows of events before k survive; their `current` changes only for commits between
+  // the old and the new latest counted event.
+  if (oldLatest) {
+    const oldIdx = graph.indexOf(oldLatest.sha)!;
+    const flips =
+      replay.latest >= 0
+        ? rangeDiff(graph, oldIdx, replay.latest)
+        : { added: [] as number[], removed: [] as number[] };
+    if (replay.latest < 0) {
+      await client.query("UPDATE env_reach SET current = false WHERE env_id = $1", [envId]);
+    } else {
+      for (const [ids, value] of [
+        [flips.added, true],
+        [flips.removed, false],
+      ] as const) {
+        await inChunks(ids, 50_000, async (chunk) => {
+          await client.query(
+            "UPDATE env_reach SET current = $3 WHERE env_id = $1 AND commit_idx = ANY($2::int[])",
+            [envId, chunk, value],
+          );
+        });
+      }
+    }
+  }
+
+  const fresh = events.slice(k);
+  const ids: number[] = [];
+  await inChunks(
+    fresh.map((e, i) => ({ e, seq: k + i })),
+    5000,
+    async (chunk) => {
+      const { rows } = await client.query<{ id: number }>(
+        `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
+           is_baseline, added_count, removed_count)
+         SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
+           t.counted, t.status, t.baseline, t.added, t.removed
+         FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
+           $10::text[], $11::bool[], $12::int[], $13::int[])
+           AS t(seq, commit_idx, sha, at, actor, source, ref, counted, status, baseline, added, removed)
+         ORDER BY t.seq
+         RETURNING id`,
+        [
+          envId,
+          chunk.map((c) => c.seq),
+          chunk.map((c) => c.e.commit),
+          chunk.map((c) => c.e.sha),
+          chunk.map((c) => c.e.atMs),
+          chunk.map((c) => c.e.actor),
+          chunk.map((c) => c.e.source),
+          chunk.map((c) => c.e.ref),
+          chunk.map((c) => c.e.counted),
+          chunk.map((c) => c.e.status),
+          chunk.map((c) => results[c.seq]?.baseline ?? false),
+          chunk.map((c) => results[c.seq]?.added.length ?? 0),
+          chunk.map((c) => results[c.seq]?.removed.length ?? 0),
+        ],
+      );
+      for (const r of rows) ids.push(r.id);
+    },
+  );
+  const idOfSeq = (seq: number) => ids[seq - k]!;
+
+  const ecEvent: number[] = [];
+  const ecCommit: number[] = [];
+  const ecRemoved: boolean[] = [];
+  for (let seq = k; seq < events.length; seq++) {
+    const r = results[seq];
+    if (!r) continue;
+    for (const x of r.added) {
+      ecEvent.push(idOfSeq(seq));
+      ecCommit.push(x);
+      ecRemoved.push(false);
+    }
+    for (const x of r.removed) {
+      ecEvent.push(idOfSeq(seq));
+      ecCommit.push(x);
+      ecRemoved.push(true);
+    }
+  }
+  summary.eventCommitRows = ecEvent.length;
+  for (let i = 0; i < ecEvent.length; i += 50_000) {
+    await client.query(
+      "INSERT INTO event_commit (event_id, commit_idx, removed) SELECT * FROM unnest($1::int[], $2::int[], $3::bool[])",
+      [ecEvent.slice(i, i + 50_000), ecCommit.slice(i, i + 50_000), ecRemoved.slice(i, i + 50_000)],
+    );
+  }
+
+  const reachCommit: number[] = [];
+  const reachEvent: number[] = [];
+  const reachCurrent: boolean[] = [];
+  const firstReach = replay.firstReach;
+  for (let x = 0; x < firstReach.length; x++) {
+    const step = firstReach[x]!;
+    if (step < 0) continue;
+    const seq = stepSeq[step]!;
+    if (seq < k) continue;
+    reachCommit.push(x);
+    reachEvent.push(idOfSeq(seq));
+    reachCurrent.push(replay.isMember(x));
+  }
+  for (let i = 0; i < reachCommit.length; i += 50_000) {
+    await client.query(
+      `INSERT INTO env_reach (env_id, commit_idx, first_event_id, current)
+       SELECT $1, * FROM unnest($2::int[], $3::int[], $4::bool[])`,
+      [
+        envId,
+        reachCommit.slice(i, i + 50_000),
+        reachEvent.slice(i, i + 50_000),
+        reachCurrent.slice(i, i + 50_000),
+      ],
+    );
+  }
+  return summary;
+}
