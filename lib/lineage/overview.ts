@@ -1,0 +1,72 @@
+import type { Db } from "../db/client";
+
+export interface EnvironmentNow {
+  name: string;
+  source: "tags" | "branch" | "deployments";
+  pattern: string;
+  /** The latest counted event: what the environment runs now. Null before its first event. */
+  current: { ref: string; sha: string; at: string; actor: string | null; rollback: boolean } | null;
+  eventCount: number;
+}
+
+export interface RepositoryOverview {
+  fullName: string;
+  commitCount: number;
+  importedAt: string | null;
+  environments: EnvironmentNow[];
+}
+
+/** Every repository with what each of its environments runs now, in promotion order. */
+export async function findRepositoryOverviews(db: Pick<Db, "pool">): Promise<RepositoryOverview[]> {
+  const { rows } = await db.pool.query<{
+    repo_id: number;
+    full_name: string;
+    commit_count: number;
+    imported_at: Date | null;
+    env_name: string | null;
+    source_kind: EnvironmentNow["source"] | null;
+    pattern: string | null;
+    event_count: number | null;
+    ref: string | null;
+    sha: string | null;
+    at: Date | null;
+    actor: string | null;
+    removed_count: number | null;
+  }>(
+    `SELECT r.id AS repo_id, r.full_name, r.commit_count, r.imported_at,
+       env.name AS env_name, env.source_kind, env.pattern,
+       (SELECT count(*) FROM promotion_event pe WHERE pe.env_id = env.id) AS event_count,
+       e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.removed_count
+     FROM repository r
+     LEFT JOIN environment env ON env.repo_id = r.id
+     LEFT JOIN LATERAL (
+       SELECT ref, sha, at, actor, removed_count, commit_idx FROM promotion_event
+       WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
+     LEFT JOIN "commit" c ON c.repo_id = r.id AND c.idx = e.commit_idx
+     ORDER BY r.full_name, env.position`,
+  );
+  const byRepo = new Map<number, RepositoryOverview>();
+  for (const row of rows) {
+    let repo = byRepo.get(row.repo_id);
+    if (!repo) {
+      repo = {
+        fullName: row.full_name,
+        commitCount: row.commit_count,
+        importedAt: row.imported_at?.toISOString() ?? null,
+        environments: [],
+      };
+      byRepo.set(row.repo_id, repo);
+    }
+    if (row.env_name === null) continue;
+    repo.environments.push({
+      name: row.env_name,
+      source: row.source_kind!,
+      pattern: row.pattern!,
+      eventCount: row.event_count ?? 0,
+      current: row.sha
+        ? { ref: row.ref!, sha: row.sha, at: row.at!.toISOString(), actor: row.actor, rollback: (row.removed_count ?? 0) > 0 }
+        : null,
+    });
+  }
+  return [...byRepo.values()];
+}
