@@ -64,7 +64,13 @@ export async function findRepositoryOverviews(db: Pick<Db, "pool">): Promise<Rep
       pattern: row.pattern!,
       eventCount: row.event_count ?? 0,
       current: row.sha
-        ? { ref: row.ref!, sha: row.sha, at: row.at!.toISOString(), actor: row.actor, rollback: (row.removed_count ?? 0) > 0 }
+        ? {
+            ref: row.ref!,
+            sha: row.sha,
+            at: row.at!.toISOString(),
+            actor: row.actor,
+            rollback: (row.removed_count ?? 0) > 0,
+          }
         : null,
     });
   }
