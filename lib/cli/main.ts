@@ -26,9 +26,9 @@ async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
 export function buildProgram(): Command {
   const program = new Command("lineage")
     .description("Lineage: what runs where, what changed, and when a commit reached each environment.")
-    .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
-      outputError: (str, write) => write(str.split("\n")[0]!.replace(/^error: /, "lineage: ") + "\n"),
+      outputError: (str, write) =>
+        write(`${str.split("\n")[0]!.replace(/^error: /, "lineage: ")} (see --help)\n`),
     })
     .exitOverride();
 

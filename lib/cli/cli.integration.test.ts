@@ -1,0 +1,193 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase } from "../db/testing/test-db";
+import { commitAt, git, initRepo, tagAt } from "../git/testing/git";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+let db: Awaited<ReturnType<typeof openTestDatabase>>;
+let dir: string;
+let configFile: string;
+const shas: string[] = [];
+
+function lineage(args: string[], env: Record<string, string | undefined> = {}) {
+  const res = spawnSync(process.execPath, [path.join(ROOT, "bin/lineage.mjs"), ...args], {
+    cwd: dir,
+    env: { ...process.env, DATABASE_URL: db.url, ...env },
+    encoding: "utf8",
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  dir = mkdtempSync(path.join(os.tmpdir(), "lineage-cli-"));
+  initRepo(dir);
+  for (let i = 0; i < 6; i++)
+    shas.push(
+      commitAt(
+        dir,
+        i === 3 ? "=cmd|' /C calc'!A0 <script>x</script>" : `commit ${i}`,
+        1_700_000_000 + i * 60,
+      ),
+    );
+  tagAt(dir, "v1.0.0", shas[2]!, 1_700_001_000);
+  tagAt(dir, "v1.1.0", shas[5]!, 1_700_002_000);
+  tagAt(dir, "v1.1.0-rollback", shas[2]!, 1_700_003_000);
+  git(dir, ["branch", "develop", shas[4]!]);
+  configFile = path.join(dir, "lineage.config.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      repositories: [
+        {
+          repo: "acme/cli",
+          environments: [
+            { name: "dev", source: { branch: "develop" } },
+            { name: "prod", source: { tags: "v*" } },
+          ],
+        },
+      ],
+    }),
+  );
+  const imported = lineage(["import-git", "--path", dir, "--repo", "acme/cli"]);
+  expect(imported.stderr).toContain("acme/cli: 6 new commits");
+  expect(imported.code).toBe(0);
+});
+
+afterAll(async () => {
+  await db?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("lineage CLI", () => {
+  it("where --json prints one JSON document, one element per argument in order", () => {
+    const res = lineage(["where", shas[3]!.slice(0, 8), "v1.0.0", "develop", "--repo", "acme/cli", "--json"]);
+    expect(res.code).toBe(0);
+    const doc = JSON.parse(res.stdout);
+    expect(doc.map((d: { sha: string }) => d.sha)).toEqual([shas[3], shas[2], shas[4]]);
+    expect(doc[0]).toEqual({
+      sha: shas[3],
+      environments: [
+        {
+          name: "dev",
+          first: {
+            source: "branch",
+            ref: "develop",
+            sha: shas[3],
+            at: new Date((1_700_000_000 + 180) * 1000).toISOString(),
+          },
+          current: true,
+        },
+        {
+          name: "prod",
+          first: {
+            source: "tags",
+            ref: "v1.1.0",
+            sha: shas[5],
+            at: new Date(1_700_002_000 * 1000).toISOString(),
+          },
+          current: false,
+        },
+      ],
+    });
+  });
+
+  it("diff --json gives added and removed commits with headline, author and time", () => {
+    const res = lineage(["diff", "v1.1.0", "prod", "--repo", "acme/cli", "--json"]);
+    expect(res.code).toBe(0);
+    const doc = JSON.parse(res.stdout);
+    expect(doc.from).toBe(shas[5]);
+    expect(doc.to).toBe(shas[2]);
+    expect(doc.added).toEqual([]);
+    expect(doc.removed.map((c: { sha: string }) => c.sha)).toEqual([shas[5], shas[4], shas[3]]);
+    expect(Object.keys(doc.removed[0]).sort()).toEqual(["author", "committedAt", "headline", "sha"]);
+  });
+
+  it("events shows the release history with the rollback flagged", () => {
+    const res = lineage(["events", "--repo", "acme/cli", "--env", "prod", "--json"]);
+    const events = JSON.parse(res.stdout);
+    expect(
+      events.map((e: { ref: string; rollback: boolean; removed: number }) => [e.ref, e.rollback, e.removed]),
+    ).toEqual([
+      ["v1.0.0", false, 0],
+      ["v1.1.0", false, 0],
+      ["v1.1.0-rollback", true, 3],
+    ]);
+    const table = lineage(["events", "--repo", "acme/cli", "--env", "prod"]);
+    expect(table.stdout).toMatch(/v1\.1\.0-rollback.*ROLLBACK/);
+  });
+
+  it.each([
+    [["where", "deadbeefdeadbeef", "--repo", "acme/cli"], /^lineage: unknown revision "deadbeefdeadbeef"/],
+    [["where", "HEAD~1", "--repo", "acme/nope"], /^lineage: unknown repository "acme\/nope"/],
+    [
+      ["events", "--repo", "acme/cli", "--env", "staging"],
+      /^lineage: unknown environment "staging" of acme\/cli \(known: dev, prod\)/,
+    ],
+    [["diff", "v1.0.0", "nope", "--repo", "acme/cli"], /^lineage: unknown revision "nope"/],
+    [
+      ["import-git", "--path", "/nonexistent", "--repo", "acme/cli"],
+      /^lineage: no such directory: \/nonexistent/,
+    ],
+    [
+      ["import-git", "--path", ".", "--repo", "acme/other"],
+      /^lineage: unknown repository "acme\/other": not in lineage\.config\.json/,
+    ],
+    [
+      ["where", "v1.0.0", "--repo", "acme/cli", "--config", "missing.json"],
+      /^lineage: missing\.json: no such config file/,
+    ],
+    [["where", "v1.0.0"], /required option '--repo <owner\/name>' not specified/],
+    [["where", "v1.0.0", "--repo", "acme/cli", "--bogus"], /unknown option '--bogus'/],
+  ])("%j fails with one line on stderr, exit 2 and nothing on stdout", (args, pattern) => {
+    const res = lineage(args as string[]);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe("");
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+    expect(res.stderr).toMatch(pattern);
+  });
+
+  it("rejects a malformed config with the field named and exit 2", () => {
+    const bad = path.join(dir, "bad.json");
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        repositories: [{ repo: "acme/cli", environments: [{ name: "x", source: { tags: "v[" } }] }],
+      }),
+    );
+    const res = lineage(["where", "v1.0.0", "--repo", "acme/cli", "--config", bad]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim()).toMatch(
+      /^lineage: \S*bad\.json: repositories\[0\]\.environments\[0\]\.source\.tags: bad glob "v\["/,
+    );
+  });
+
+  it("says when the database is unreachable, in one line", () => {
+    const res = lineage(["where", "v1.0.0", "--repo", "acme/cli"], {
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none",
+    });
+    expect(res.code).not.toBe(0);
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+    expect(res.stderr).toMatch(/^lineage: database unavailable/);
+  });
+
+  it("documents every command's options in --help", () => {
+    for (const command of ["import-git", "where", "diff", "events", "migrate"]) {
+      const res = lineage([command, "--help"]);
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain("--config");
+      expect(res.stdout).toContain("--json");
+    }
+    expect(lineage(["--help"]).stdout).toMatch(/import-git[\s\S]*where[\s\S]*diff[\s\S]*events/);
+  });
+
+  it("neutralises control characters of commit messages in tables", () => {
+    const res = lineage(["diff", "v1.0.0", "v1.1.0", "--repo", "acme/cli"]);
+    expect(res.stdout).toContain("=cmd|' /C calc'!A0 <script>x</script>");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+    expect(res.stdout).not.toMatch(/\x1b/);
+  });
+});

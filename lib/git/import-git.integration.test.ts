@@ -1,0 +1,223 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TRepositoryConfig } from "../config/schema";
+import { openTestDatabase } from "../db/testing/test-db";
+import { AppError } from "../errors";
+import { dumpRepository } from "../store/testing/dump";
+import { importGit } from "./import-git";
+import { buildHistory } from "./testing/build-history";
+import { commitAt, git, gitLines, tagAt } from "./testing/git";
+
+const REPO = "acme/incremental";
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const repoConfig: TRepositoryConfig = {
+  repo: REPO,
+  environments: [
+    { name: "dev", source: { branch: "main" } },
+    { name: "test", source: { tags: "rc-*" } },
+    { name: "prod", source: { tags: "v*" } },
+  ],
+};
+
+type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
+const dbs: TestDb[] = [];
+const dirs: string[] = [];
+
+async function newDb(): Promise<TestDb> {
+  const db = await openTestDatabase();
+  dbs.push(db);
+  return db;
+}
+
+function newRepo(commits: number, seed = 11): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-import-"));
+  dirs.push(dir);
+  buildHistory(dir, {
+    seed,
+    commits,
+    tags: 40,
+    maintenanceBranches: 2,
+    rollbackTags: 1,
+    crissCross: true,
+    octopus: true,
+  });
+  return dir;
+}
+
+/** Moves the clone on: new commits on main and a feature merge, a new release, a rollback tag. */
+function advance(dir: string): void {
+  const base = Number(git(dir, ["log", "-1", "--format=%ct", "main"]).trim()) + 3600;
+  git(dir, ["checkout", "-q", "main"]);
+  const c1 = commitAt(dir, "fix: after the import", base);
+  git(dir, ["checkout", "-q", "-b", "feature/late", c1]);
+  const f1 = commitAt(dir, "feat: late feature", base + 60);
+  git(dir, ["checkout", "-q", "main"]);
+  git(dir, ["merge", "-q", "--no-ff", "-m", "Merge feature/late", f1], undefined, {
+    env: { GIT_AUTHOR_DATE: `${base + 120} +0000`, GIT_COMMITTER_DATE: `${base + 120} +0000` },
+  });
+  const merged = git(dir, ["rev-parse", "HEAD"]).trim();
+  tagAt(dir, "rc-late", merged, base + 200);
+  tagAt(dir, "v99.0.0", merged, base + 300);
+  // Roll prod back to the release before it.
+  const previous = gitLines(dir, [
+    "for-each-ref",
+    "--sort=creatordate",
+    "--format=%(refname:strip=2)",
+    "refs/tags/v*",
+  ]).at(-2)!;
+  tagAt(dir, "v99.0.0-rollback", git(dir, ["rev-parse", `${previous}^{commit}`]).trim(), base + 400);
+}
+
+afterAll(async () => {
+  for (const db of dbs) await db.drop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("import-git (real git, real PostgreSQL)", () => {
+  let dir: string;
+  let incremental: TestDb;
+  beforeAll(async () => {
+    dir = newRepo(1200);
+    incremental = await newDb();
+    await importGit(incremental, { clonePath: dir, repoConfig });
+  });
+
+  it("changes nothing when re-run on an unchanged clone", async () => {
+    const before = await dumpRepository(incremental.pool, REPO);
+    const summary = await importGit(incremental, { clonePath: dir, repoConfig });
+    expect(summary.upToDate).toBe(true);
+    expect(await dumpRepository(incremental.pool, REPO)).toEqual(before);
+  });
+
+  it("reads only the new commits after the clone moves on, ending where a fresh import ends", async () => {
+    const oldTips = gitLines(dir, ["for-each-ref", "--format=%(objectname)", "refs/heads", "refs/tags"]);
+    advance(dir);
+    const expectedNew = Number(
+      git(dir, ["rev-list", "--count", "--branches", "--tags", "--not", ...oldTips]).trim(),
+    );
+    const summary = await importGit(incremental, { clonePath: dir, repoConfig });
+    expect(summary.upToDate).toBe(false);
+    expect(summary.newCommits).toBe(expectedNew);
+    const dev = summary.environments.find((e) => e.name === "dev")!;
+    expect(dev.unchanged).toBeGreaterThan(0);
+    expect(dev.written).toBe(
+      Number(git(dir, ["rev-list", "--count", "--first-parent", "main"]).trim()) - dev.unchanged,
+    );
+
+    const fresh = await newDb();
+    await importGit(fresh, { clonePath: dir, repoConfig });
+    const got = await dumpRepository(incremental.pool, REPO);
+    expect(got).toEqual(await dumpRepository(fresh.pool, REPO));
+    const prod = (got.events as { name: string; ref: string; removed_count: number }[]).filter(
+      (e) => e.name === "prod",
+    );
+    expect(prod.at(-1)).toMatchObject({ ref: "v99.0.0-rollback" });
+    expect(prod.at(-1)!.removed_count).toBeGreaterThan(0);
+  });
+
+  it("recomputes an environment whose source changed in the config", async () => {
+    const changed: TRepositoryConfig = {
+      ...repoConfig,
+      environments: [repoConfig.environments[0]!, { name: "prod", source: { tags: "rc-*" } }],
+    };
+    await importGit(incremental, { clonePath: dir, repoConfig: changed });
+    const fresh = await newDb();
+    await importGit(fresh, { clonePath: dir, repoConfig: changed });
+    const got = await dumpRepository(incremental.pool, REPO);
+    expect((got.environments as { name: string }[]).map((e) => e.name)).toEqual(["dev", "prod"]);
+    expect(got).toEqual(await dumpRepository(fresh.pool, REPO));
+  });
+
+  it("imports a bare mirror the same as its source clone", async () => {
+    const mirror = mkdtempSync(path.join(os.tmpdir(), "lineage-mirror-"));
+    dirs.push(mirror);
+    git(os.tmpdir(), ["clone", "-q", "--mirror", dir, mirror]);
+    const a = await newDb();
+    await importGit(a, { clonePath: mirror, repoConfig });
+    const b = await newDb();
+    await importGit(b, { clonePath: dir, repoConfig });
+    const { refs: _ra, ...fromMirror } = await dumpRepository(a.pool, REPO);
+    const { refs: _rb, ...fromClone } = await dumpRepository(b.pool, REPO);
+    expect(fromMirror).toEqual(fromClone);
+  });
+
+  it("fails with one line and writes nothing for a path that is not a git repository", async () => {
+    const db = await newDb();
+    const notRepo = mkdtempSync(path.join(os.tmpdir(), "lineage-notrepo-"));
+    dirs.push(notRepo);
+    await expect(importGit(db, { clonePath: notRepo, repoConfig })).rejects.toThrow(AppError);
+    await expect(importGit(db, { clonePath: notRepo, repoConfig })).rejects.toThrow(
+      /^not a git repository: /,
+    );
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM repository");
+    expect(rows[0].n).toBe(0);
+  });
+});
+
+describe("import-git killed at any point", () => {
+  it("converges to the content of an undisturbed run after kill -9 and a re-run", async () => {
+    const dir = newRepo(6000, 5);
+    const configFile = path.join(dir, "..", `${path.basename(dir)}.config.json`);
+    writeFileSync(configFile, JSON.stringify({ repositories: [repoConfig] }));
+    dirs.push(configFile);
+    const clean = await newDb();
+    const t0 = Date.now();
+    expect(
+      (await runCli(clean.url, ["import-git", "--path", dir, "--repo", REPO, "--config", configFile])).code,
+    ).toBe(0);
+    const duration = Date.now() - t0;
+    const expected = await dumpRepository(clean.pool, REPO);
+
+    let killedMidRun = 0;
+    for (const fraction of [0.15, 0.45, 0.75, 0.9]) {
+      const db = await newDb();
+      const killed = await runCli(
+        db.url,
+        ["import-git", "--path", dir, "--repo", REPO, "--config", configFile],
+        duration * fraction,
+      );
+      expect(killed.signal === "SIGKILL" || killed.code === 0).toBe(true);
+      if (killed.signal === "SIGKILL") killedMidRun++;
+      const rerun = await runCli(db.url, [
+        "import-git",
+        "--path",
+        dir,
+        "--repo",
+        REPO,
+        "--config",
+        configFile,
+      ]);
+      expect(rerun.code).toBe(0);
+      expect(await dumpRepository(db.pool, REPO)).toEqual(expected);
+    }
+    // The kills must really have landed mid-run for this test to prove anything.
+    expect(killedMidRun).toBeGreaterThanOrEqual(3);
+  });
+});
+
+function runCli(
+  databaseUrl: string,
+  args: string[],
+  killAfterMs?: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/lineage.mjs"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
