@@ -26,7 +26,10 @@ export function getEnv(): TEnv {
     const issue = parsed.error.issues[0]!;
     throw new AppError("INVALID_CONFIG", `environment variable ${issue.path.join(".")}: ${issue.message}`);
   }
-  cached = { ...parsed.data, dataDir: path.resolve(parsed.data.LINEAGE_DATA_DIR ?? ".data") };
+  cached = {
+    ...parsed.data,
+    dataDir: path.resolve(/* turbopackIgnore: true */ parsed.data.LINEAGE_DATA_DIR ?? ".data"),
+  };
   return cached;
 }
 

@@ -13,6 +13,7 @@ const ZGlob = z.string().superRefine((value, ctx) => {
 const ZBranchName = z
   .string()
   .min(1, "branch name is empty")
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: git refuses control characters in ref names
   .refine((v) => !/(^[-/.])|(\.\.)|[\s~^:?*[\\\x00-\x1f\x7f]|(\/\/)|(\/$)|(\.lock$)|(@\{)|(\.$)/.test(v), {
     message: "bad branch name (see git check-ref-format)",
   });

@@ -23,7 +23,9 @@ async function readMigrationsList() {
     shadowDbInitScript: "",
     migrationDirectories: await Promise.all(
       names.map(async (name) => ({
-        path: path.join(MIGRATIONS_DIR, name),
+        // The engine records this as migration_name in _prisma_migrations: it must be the bare
+        // directory name, as `prisma migrate deploy` writes it, not a machine-specific path.
+        path: name,
         migrationFile: {
           path: "migration.sql",
           content: {
@@ -45,7 +47,7 @@ export async function applyMigrations({ connectionString }: { connectionString: 
   const migrationsList = await readMigrationsList();
   return withSchemaEngine(await engineOptions(connectionString), async (engine) => {
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-    return out.appliedMigrationNames.map((name) => path.basename(name));
+    return out.appliedMigrationNames;
   });
 }
 

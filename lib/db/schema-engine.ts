@@ -17,7 +17,9 @@ function loadWasm() {
     // bindings are wired up by hand.
     const bg = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     // The .wasm file is not in the package's exports map; it sits beside the bindings.
-    const wasmPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg").replace(/\.js$/, ".wasm");
+    const wasmPath = require
+      .resolve(/* turbopackIgnore: true */ "@prisma/schema-engine-wasm/schema_engine_bg")
+      .replace(/\.js$/, ".wasm");
     const module = await WebAssembly.compile(await readFile(wasmPath));
     const instance = await WebAssembly.instantiate(module, {
       "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
@@ -75,7 +77,6 @@ class CharAsTextClient extends pg.Client {
 
 type QueryResultLike = { columnTypes: number[]; rows: unknown[] & { [CHAR_COLUMNS]?: number[] } };
 
-// biome-ignore lint/suspicious/noExplicitAny: wraps the adapter's duck-typed objects
 function withCharColumns<T extends object>(target: T): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {

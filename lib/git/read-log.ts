@@ -35,6 +35,7 @@ export async function readLog(
   const child = gitSpawn(path, [
     "log",
     "--stdin",
+    "--ignore-missing",
     "--topo-order",
     "--reverse",
     "--no-renames",

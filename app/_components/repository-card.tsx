@@ -1,0 +1,51 @@
+import type { RepositoryOverview } from "@/lib/lineage/overview";
+import { EnvironmentRow } from "./environment-row";
+import { RelativeTime } from "./relative-time";
+
+export function RepositoryCard({
+  repository,
+  headlines,
+  now,
+}: {
+  repository: RepositoryOverview;
+  headlines: ReadonlyMap<string, string>;
+  now: number;
+}) {
+  return (
+    <section
+      className="card"
+      data-testid="repository-card"
+      data-repo={repository.fullName}
+      aria-labelledby={`repo-${repository.fullName}`}
+    >
+      <header className="card__header">
+        <h2 className="card__title" id={`repo-${repository.fullName}`} data-testid="repository-name">
+          {repository.fullName}
+        </h2>
+        <p className="card__meta">
+          {repository.commitCount.toLocaleString("en")} commits
+          {repository.importedAt ? (
+            <>
+              {" · imported "}
+              <RelativeTime iso={repository.importedAt} now={now} />
+            </>
+          ) : null}
+        </p>
+      </header>
+      {repository.environments.length === 0 ? (
+        <p className="card__empty">No environments configured for this repository.</p>
+      ) : (
+        <ol className="envs" aria-label={`Environments of ${repository.fullName}, in promotion order`}>
+          {repository.environments.map((environment) => (
+            <EnvironmentRow
+              key={environment.name}
+              environment={environment}
+              headline={environment.current ? headlines.get(environment.current.sha) : undefined}
+              now={now}
+            />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

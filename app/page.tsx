@@ -1,0 +1,72 @@
+import { withDb } from "@/lib/db/app-db";
+import type { Db } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
+import { getCommitSummaries } from "@/lib/lineage/diff";
+import { findRepositoryOverviews, type RepositoryOverview } from "@/lib/lineage/overview";
+import { getRepositoryOrThrow } from "@/lib/lineage/repositories";
+import { resolveRevision } from "@/lib/lineage/resolve";
+import { EmptyState } from "./_components/empty-state";
+import { RepositoryCard } from "./_components/repository-card";
+
+// Every request reads the database; nothing here may be prerendered at build time.
+export const dynamic = "force-dynamic";
+
+/** The headline of the commit each environment runs now, keyed by SHA. */
+async function findCurrentHeadlines(db: Db, repository: RepositoryOverview): Promise<Map<string, string>> {
+  const shas = [...new Set(repository.environments.flatMap((e) => (e.current ? [e.current.sha] : [])))];
+  if (shas.length === 0) return new Map();
+  const { id } = await getRepositoryOrThrow(db, repository.fullName);
+  const commits = await Promise.all(shas.map((sha) => resolveRevision(db, id, sha)));
+  const summaries = await getCommitSummaries(
+    db,
+    id,
+    commits.map((c) => c.idx),
+  );
+  return new Map(summaries.map((s) => [s.sha, s.headline]));
+}
+
+async function loadHome() {
+  return withDb(async (db) => {
+    const repositories = await findRepositoryOverviews(db);
+    const headlines = await Promise.all(repositories.map((r) => findCurrentHeadlines(db, r)));
+    return repositories.map((repository, i) => ({ repository, headlines: headlines[i] ?? new Map() }));
+  });
+}
+
+export default async function HomePage() {
+  let home: Awaited<ReturnType<typeof loadHome>>;
+  try {
+    home = await loadHome();
+  } catch (err) {
+    // undefined_table: nothing has written to this database yet (writers migrate first).
+    if ((err as { code?: unknown }).code === "42P01") return <EmptyState databaseIsNew />;
+    if (!isAppError(err) || err.code !== "DATABASE_UNAVAILABLE") throw err;
+    console.error(`lineage: ${err.message}`);
+    return (
+      <section className="empty" role="alert">
+        <h2>The database is not reachable</h2>
+        <p>
+          Check <code>DATABASE_URL</code>, or unset it to use the embedded database. The server log has the
+          details.
+        </p>
+      </section>
+    );
+  }
+  // One clock for the whole page, so every "3 days ago" agrees.
+  const now = Date.now();
+  return (
+    <>
+      <div className="page__intro">
+        <h1>What runs where</h1>
+        <p>Each environment in promotion order, with the commit it runs now and how it got there.</p>
+      </div>
+      {home.length === 0 ? (
+        <EmptyState />
+      ) : (
+        home.map(({ repository, headlines }) => (
+          <RepositoryCard key={repository.fullName} repository={repository} headlines={headlines} now={now} />
+        ))
+      )}
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { importGit } from "../git/import-git";
+import { commitAt, initRepo, tagAt } from "../git/testing/git";
+import { findWhere } from "../lineage/where";
+import { openDatabase } from "./client";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+
+describe("embedded database (PGlite over the wire protocol)", () => {
+  it("serves the same schema and queries as the server, and other processes share it while it runs", async () => {
+    const dataDir = tempDir("lineage-embedded-");
+    const repoDir = tempDir("lineage-embedded-repo-");
+    initRepo(repoDir);
+    const a = commitAt(repoDir, "one", 1_700_000_000);
+    const b = commitAt(repoDir, "two", 1_700_000_100);
+    tagAt(repoDir, "v1", a, 1_700_000_050);
+    tagAt(repoDir, "v2", b, 1_700_000_200);
+    const repoConfig = { repo: "acme/embedded", environments: [{ name: "prod", source: { tags: "v*" } }] };
+
+    const db = await openDatabase({ url: undefined, dataDir });
+    try {
+      expect(db.mode).toBe("embedded");
+      const info = JSON.parse(readFileSync(path.join(dataDir, "server.json"), "utf8"));
+      expect(info.pid).toBe(process.pid);
+      await importGit(db, { clonePath: repoDir, repoConfig });
+      const [where] = await findWhere(db, { repo: "acme/embedded", revisions: [a] });
+      expect(where!.environments[0]).toMatchObject({ name: "prod", current: true, first: { ref: "v1" } });
+
+      // A second process (the CLI) connects to this process's server instead of opening the files.
+      const configFile = path.join(repoDir, "lineage.config.json");
+      writeFileSync(configFile, JSON.stringify({ repositories: [repoConfig] }));
+      const env: NodeJS.ProcessEnv = { ...process.env, LINEAGE_DATA_DIR: dataDir };
+      delete env.DATABASE_URL;
+      // Asynchronously: this process's event loop serves the database the child talks to.
+      const cli = await promisify(execFile)(
+        process.execPath,
+        [path.join(ROOT, "bin/lineage.mjs"), "where", b, "--repo", "acme/embedded", "--json"],
+        { cwd: repoDir, env, encoding: "utf8" },
+      );
+      expect(cli.stderr).toBe("");
+      expect(JSON.parse(cli.stdout)[0].environments[0]).toMatchObject({
+        name: "prod",
+        current: true,
+        first: { ref: "v2" },
+      });
+    } finally {
+      await db.close();
+    }
+    expect(existsSync(path.join(dataDir, "server.json"))).toBe(false);
+
+    // Reopened later, the data is still there (kept under the data directory).
+    const again = await openDatabase({ url: undefined, dataDir });
+    try {
+      const { rows } = await again.pool.query(`SELECT count(*)::int AS n FROM "commit"`);
+      expect(rows[0].n).toBe(2);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it("takes over from a process that died holding the lock", async () => {
+    const dataDir = tempDir("lineage-embedded-stale-");
+    // A pid that cannot be alive: beyond the kernel's pid range.
+    writeFileSync(path.join(dataDir, "server.lock"), "4194305");
+    writeFileSync(path.join(dataDir, "server.json"), JSON.stringify({ pid: 4194305, port: 1 }));
+    const db = await openDatabase({ url: undefined, dataDir });
+    try {
+      expect(db.mode).toBe("embedded");
+      const { rows } = await db.pool.query("SELECT 1 AS ok");
+      expect(rows[0].ok).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
