@@ -149,9 +149,10 @@ describe("import-git exactness against git", () => {
     expect(events.some((e) => e.rollback)).toBe(true);
     for (let i = 0; i < events.length; i++) {
       const { rows } = await db.pool.query<{ sha: string; removed: boolean }>(
-        `SELECT c.sha, ec.removed FROM event_commit ec
-         JOIN promotion_event e ON e.id = ec.event_id JOIN environment env ON env.id = e.env_id AND env.name = 'prod'
-         JOIN "commit" c ON c.repo_id = env.repo_id AND c.idx = ec.commit_idx WHERE e.seq = $1`,
+        `SELECT c.sha, ec.removed FROM promotion_event e JOIN environment env ON env.id = e.env_id AND env.name = 'prod'
+         CROSS JOIN LATERAL (SELECT x, false AS removed FROM unnest(e.added_commits) x
+                             UNION ALL SELECT x, true FROM unnest(e.removed_commits) x) ec
+         JOIN "commit" c ON c.repo_id = env.repo_id AND c.idx = ec.x WHERE e.seq = $1`,
         [i],
       );
       const added = new Set(rows.filter((r) => !r.removed).map((r) => r.sha));

@@ -2,7 +2,7 @@ import type { SourceKind } from "../config/schema";
 import type { EventSpec } from "../lineage/events";
 import type { CommitGraph } from "../lineage/graph";
 import { EnvironmentReplay, rangeDiff } from "../lineage/walk";
-import { inChunks, type Queryable } from "./sql";
+import { arrayLiteral, inChunks, type Queryable } from "./sql";
 
 interface StoredEvent {
   id: number;
@@ -28,6 +28,7 @@ export interface PersistSummary {
   events: number;
   unchanged: number;
   written: number;
+  /** Commits in the added/removed sets written. */
   eventCommitRows: number;
 }
 
@@ -94,67 +95,56 @@ export async function persistEnvironmentEvents(
     }
   }
 
-  const fresh = events.slice(k);
+  // Events go in batches bounded by rows and by the size of their commit arrays.
   const ids: number[] = [];
-  await inChunks(
-    fresh.map((e, i) => ({ e, seq: k + i })),
-    5000,
-    async (chunk) => {
-      const { rows } = await client.query<{ id: number }>(
-        `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
-           is_baseline, added_count, removed_count)
-         SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
-           t.counted, t.status, t.baseline, t.added, t.removed
-         FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
-           $10::text[], $11::bool[], $12::int[], $13::int[])
-           AS t(seq, commit_idx, sha, at, actor, source, ref, counted, status, baseline, added, removed)
-         ORDER BY t.seq
-         RETURNING id`,
-        [
-          envId,
-          chunk.map((c) => c.seq),
-          chunk.map((c) => c.e.commit),
-          chunk.map((c) => c.e.sha),
-          chunk.map((c) => c.e.atMs),
-          chunk.map((c) => c.e.actor),
-          chunk.map((c) => c.e.source),
-          chunk.map((c) => c.e.ref),
-          chunk.map((c) => c.e.counted),
-          chunk.map((c) => c.e.status),
-          chunk.map((c) => results[c.seq]?.baseline ?? false),
-          chunk.map((c) => results[c.seq]?.added.length ?? 0),
-          chunk.map((c) => results[c.seq]?.removed.length ?? 0),
-        ],
-      );
-      for (const r of rows) ids.push(r.id);
-    },
-  );
-  const idOfSeq = (seq: number) => ids[seq - k]!;
-
-  const ecEvent: number[] = [];
-  const ecCommit: number[] = [];
-  const ecRemoved: boolean[] = [];
-  for (let seq = k; seq < events.length; seq++) {
-    const r = results[seq];
-    if (!r) continue;
-    for (const x of r.added) {
-      ecEvent.push(idOfSeq(seq));
-      ecCommit.push(x);
-      ecRemoved.push(false);
-    }
-    for (const x of r.removed) {
-      ecEvent.push(idOfSeq(seq));
-      ecCommit.push(x);
-      ecRemoved.push(true);
-    }
-  }
-  summary.eventCommitRows = ecEvent.length;
-  for (let i = 0; i < ecEvent.length; i += 50_000) {
-    await client.query(
-      "INSERT INTO event_commit (event_id, commit_idx, removed) SELECT * FROM unnest($1::int[], $2::int[], $3::bool[])",
-      [ecEvent.slice(i, i + 50_000), ecCommit.slice(i, i + 50_000), ecRemoved.slice(i, i + 50_000)],
+  let batch: number[] = [];
+  let batchCommits = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const seqs = batch;
+    batch = [];
+    batchCommits = 0;
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
+         is_baseline, added_count, removed_count, added_commits, removed_commits)
+       SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
+         t.counted, t.status, t.baseline, t.added, t.removed, t.added_commits::int[], t.removed_commits::int[]
+       FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
+         $10::text[], $11::bool[], $12::int[], $13::int[], $14::text[], $15::text[])
+         AS t(seq, commit_idx, sha, at, actor, source, ref, counted, status, baseline, added, removed,
+           added_commits, removed_commits)
+       ORDER BY t.seq
+       RETURNING id`,
+      [
+        envId,
+        seqs,
+        seqs.map((q) => events[q]!.commit),
+        seqs.map((q) => events[q]!.sha),
+        seqs.map((q) => events[q]!.atMs),
+        seqs.map((q) => events[q]!.actor),
+        seqs.map((q) => events[q]!.source),
+        seqs.map((q) => events[q]!.ref),
+        seqs.map((q) => events[q]!.counted),
+        seqs.map((q) => events[q]!.status),
+        seqs.map((q) => results[q]?.baseline ?? false),
+        seqs.map((q) => results[q]?.added.length ?? 0),
+        seqs.map((q) => results[q]?.removed.length ?? 0),
+        seqs.map((q) => arrayLiteral(results[q]?.added ?? [])),
+        seqs.map((q) => arrayLiteral(results[q]?.removed ?? [])),
+      ],
     );
+    for (const r of rows) ids.push(r.id);
+  };
+  for (let seq = k; seq < events.length; seq++) {
+    batch.push(seq);
+    batchCommits += (results[seq]?.added.length ?? 0) + (results[seq]?.removed.length ?? 0);
+    if (batch.length >= 5000 || batchCommits >= 500_000) await flush();
   }
+  await flush();
+  const idOfSeq = (seq: number) => ids[seq - k]!;
+  summary.eventCommitRows = events
+    .slice(k)
+    .reduce((n, _e, i) => n + (results[k + i]?.added.length ?? 0) + (results[k + i]?.removed.length ?? 0), 0);
 
   const reachCommit: number[] = [];
   const reachEvent: number[] = [];

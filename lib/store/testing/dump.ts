@@ -33,8 +33,10 @@ export async function dumpRepository(
     ),
     eventCommits: await q(
       `SELECT env.name, e.seq, c.sha, ec.removed
-       FROM event_commit ec JOIN promotion_event e ON e.id = ec.event_id JOIN environment env ON env.id = e.env_id
-       JOIN "commit" c ON c.repo_id = env.repo_id AND c.idx = ec.commit_idx
+       FROM promotion_event e JOIN environment env ON env.id = e.env_id
+       CROSS JOIN LATERAL (SELECT x, false AS removed FROM unnest(e.added_commits) x
+                           UNION ALL SELECT x, true FROM unnest(e.removed_commits) x) ec
+       JOIN "commit" c ON c.repo_id = env.repo_id AND c.idx = ec.x
        WHERE env.repo_id = ${repo} ORDER BY env.name, e.seq, c.sha`,
     ),
     reach: await q(

@@ -1,0 +1,229 @@
+// npm run bench — measures Lineage against baselines taken in the same run, on this machine.
+// BENCH_REPO=<clone> benchmarks a real clone; without it a history is generated (cached
+// under .bench/). BENCH_COMMITS / BENCH_TAGS size the generated history (default 80,000 /
+// 1,000, the issue's target size). The database is DATABASE_URL if set, else a scratch
+// database on the local PostgreSQL server (TEST_DATABASE_URL's server), dropped afterwards.
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { TEnvironmentConfig } from "../lib/config/schema";
+import { openDatabase } from "../lib/db/client";
+import { applyMigrations } from "../lib/db/migrate";
+import { createEmptyDatabase } from "../lib/db/testing/databases";
+import { buildHistory } from "../lib/git/testing/build-history";
+import { diffRevisions } from "../lib/lineage/diff";
+import { getCommitGraph } from "../lib/lineage/graph-cache";
+import { getRepositoryOrThrow } from "../lib/lineage/repositories";
+import { rangeDiff } from "../lib/lineage/walk";
+import { findWhere } from "../lib/lineage/where";
+import { summarise } from "./stats";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const REPO = "bench/history";
+const run = promisify(execFile);
+
+function log(line: string) {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+async function timeProcess(cmd: string, args: string[], cwd: string): Promise<number> {
+  const started = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout.on("data", () => {}); // read and discard, as a pager would
+    child.once("error", reject);
+    child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
+  });
+  return (performance.now() - started) / 1000;
+}
+
+function ensureHistory(): { dir: string; generated: string | null } {
+  if (process.env.BENCH_REPO) return { dir: path.resolve(process.env.BENCH_REPO), generated: null };
+  const commits = Number(process.env.BENCH_COMMITS ?? 80_000);
+  const tags = Number(process.env.BENCH_TAGS ?? 1_000);
+  const dir = path.join(ROOT, ".bench", `history-${commits}-${tags}`);
+  if (!existsSync(path.join(dir, ".git"))) {
+    mkdirSync(dir, { recursive: true });
+    log(`generating a history of ${commits} commits and ${tags} tags in ${path.relative(ROOT, dir)}`);
+    buildHistory(dir, {
+      seed: 42,
+      commits,
+      tags,
+      octopus: true,
+      crissCross: true,
+      maintenanceBranches: 5,
+      rollbackTags: 10,
+    });
+  }
+  return { dir, generated: `${commits} commits, ${tags} tags (seed 42)` };
+}
+
+async function main() {
+  const { dir, generated } = ensureHistory();
+  const environments: TEnvironmentConfig[] = [
+    { name: "dev", source: { branch: "main" } },
+    { name: "test", source: { tags: "rc-*" } },
+    { name: "prod", source: { tags: "v*" } },
+  ];
+  const scratch = process.env.DATABASE_URL ? null : await createEmptyDatabase("lineage_bench");
+  const url = process.env.DATABASE_URL ?? scratch!.url;
+  await applyMigrations({ connectionString: url });
+  const results: Record<string, unknown> = {
+    history: generated ?? dir,
+    database: scratch ? "scratch database on the local server" : "DATABASE_URL",
+  };
+  try {
+    const commitCount = Number(
+      (await run("git", ["-C", dir, "rev-list", "--count", "--branches", "--tags"])).stdout.trim(),
+    );
+    const tagCount = (await run("git", ["-C", dir, "tag", "--list"], { maxBuffer: 1 << 28 })).stdout
+      .split("\n")
+      .filter(Boolean).length;
+    log(`${commitCount} commits, ${tagCount} tags`);
+
+    // Baseline: git's own walk with changed paths, the floor for an import from a clone.
+    const gitLog = await timeProcess("git", ["log", "--branches", "--tags", "--name-only"], dir);
+    log(`git log --branches --tags --name-only: ${gitLog.toFixed(2)} s`);
+
+    const child = async () => {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          path.join(ROOT, "bench/import-child.ts"),
+          dir,
+          REPO,
+          JSON.stringify(environments),
+          url,
+        ],
+        {
+          cwd: ROOT,
+          maxBuffer: 1 << 24,
+        },
+      );
+      return JSON.parse(stdout) as { seconds: number; maxRssMiB: number; upToDate: boolean; commits: number };
+    };
+    const full = await child();
+    log(`import: ${full.seconds.toFixed(2)} s, peak RSS ${full.maxRssMiB.toFixed(0)} MiB`);
+    const noop = await child();
+    log(`no-op re-import: ${noop.seconds.toFixed(3)} s (up to date: ${noop.upToDate})`);
+
+    const db = await openDatabase({ url, migrate: false });
+    try {
+      const repo = await getRepositoryOrThrow(db, REPO);
+      const graph = await getCommitGraph(db, repo);
+      const rng = mulberry(1);
+      const shas = Array.from({ length: 1000 }, () => graph.shas[Math.floor(rng() * graph.size)]!);
+      for (const sha of shas.slice(0, 50)) await findWhere(db, { repo: REPO, revisions: [sha] }); // warm-up
+      const whereMs: number[] = [];
+      for (const sha of shas) {
+        const t = performance.now();
+        await findWhere(db, { repo: REPO, revisions: [sha] });
+        whereMs.push(performance.now() - t);
+      }
+
+      // 5,000-commit ranges along main's first-parent chain.
+      const mainTip = graph.indexOf((await run("git", ["-C", dir, "rev-parse", "main"])).stdout.trim())!;
+      const chain = graph.firstParentChain(mainTip);
+      const pairs: [string, string, number][] = [];
+      for (let attempt = 0; pairs.length < 40 && attempt < 400; attempt++) {
+        const end = Math.floor(chain.length / 2 + rng() * (chain.length / 2));
+        let start = end;
+        let size = 0;
+        let step = 64;
+        while (start > 0 && size < 5000) {
+          start = Math.max(0, start - step);
+          size = rangeDiff(graph, chain[start]!, chain[end]!).added.length;
+          if (size > 6000) {
+            start += step;
+            step = Math.max(1, step >> 2);
+            size = 0;
+          }
+        }
+        if (size >= 4500 && size <= 6000)
+          pairs.push([graph.shas[chain[start]!]!, graph.shas[chain[end]!]!, size]);
+      }
+      const diffMs: number[] = [];
+      for (let k = 0; k < 100 && pairs.length; k++) {
+        const [a, b] = pairs[k % pairs.length]!;
+        const t = performance.now();
+        await diffRevisions(db, { repo: REPO, from: a, to: b });
+        diffMs.push(performance.now() - t);
+      }
+
+      const cliMs: number[] = [];
+      for (const sha of shas.slice(0, 10)) {
+        const t = performance.now();
+        await run(
+          process.execPath,
+          [path.join(ROOT, "bin/lineage.mjs"), "where", sha, "--repo", REPO, "--json"],
+          {
+            cwd: ROOT,
+            env: { ...process.env, DATABASE_URL: url },
+          },
+        );
+        cliMs.push(performance.now() - t);
+      }
+
+      const where = summarise(whereMs);
+      const diff = summarise(diffMs);
+      const cli = summarise(cliMs);
+      const { rows } = await db.pool.query(
+        `SELECT (SELECT sum(added_count + removed_count) FROM promotion_event)::int AS event_commits, (SELECT count(*) FROM env_reach)::int AS reach,
+                (SELECT count(*) FROM promotion_event)::int AS events`,
+      );
+      Object.assign(results, {
+        commits: commitCount,
+        tags: tagCount,
+        gitLogSeconds: gitLog,
+        importSeconds: full.seconds,
+        importRatio: full.seconds / gitLog,
+        noopReimportSeconds: noop.seconds,
+        peakRssMiB: full.maxRssMiB,
+        whereMs: where,
+        diff5000Ms: {
+          ...diff,
+          rangeSizes: pairs.length
+            ? [Math.min(...pairs.map((p) => p[2])), Math.max(...pairs.map((p) => p[2]))]
+            : [],
+        },
+        cliWhereMs: cli,
+        rows: rows[0],
+      });
+      const check = (ok: boolean) => (ok ? "ok  " : "MISS");
+      const lines = [
+        `history: ${results.history} — ${commitCount} commits, ${tagCount} tags`,
+        `baseline  git log --branches --tags --name-only    ${gitLog.toFixed(2)} s`,
+        `${check(full.seconds / gitLog <= 2.5)} import ÷ git log                 ${(full.seconds / gitLog).toFixed(2)}×   (${full.seconds.toFixed(2)} s; target ≤ 2.5×)`,
+        `${check(noop.seconds <= 2)} no-op re-import                 ${noop.seconds.toFixed(3)} s  (target ≤ 2 s)`,
+        `${check(where.p95 <= 10)} where, in-process              p50 ${where.p50.toFixed(2)} ms  p95 ${where.p95.toFixed(2)} ms  (n=${where.n}; target p95 ≤ 10 ms)`,
+        `${check(diff.p95 <= 150)} diff of ~5,000 commits         p50 ${diff.p50.toFixed(1)} ms  p95 ${diff.p95.toFixed(1)} ms  (n=${diff.n}; target p95 ≤ 150 ms)`,
+        `${check(cli.p95 <= 1500)} CLI where, start to exit       p50 ${cli.p50.toFixed(0)} ms  p95 ${cli.p95.toFixed(0)} ms  (n=${cli.n}; target ≤ 1.5 s)`,
+        `${check(full.maxRssMiB <= 1024)} import peak RSS                 ${full.maxRssMiB.toFixed(0)} MiB  (target ≤ 1 GiB)`,
+        `stored: ${rows[0].events} events, ${rows[0].event_commits} added/removed rows, ${rows[0].reach} first-reach rows`,
+      ];
+      process.stdout.write(`\n${lines.join("\n")}\n`);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await scratch?.drop();
+  }
+  mkdirSync(path.join(ROOT, ".bench"), { recursive: true });
+  writeFileSync(path.join(ROOT, ".bench", "last.json"), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+await main();
