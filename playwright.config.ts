@@ -37,7 +37,12 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   // One server, one database: tests only read, but parallel workers buy nothing here.
   workers: 1,
-  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  // The JSON report feeds the plain "N passed, N failed" line that .ci/run prints.
+  reporter: [
+    ["list"],
+    ["json", { outputFile: "reports/playwright.json" }],
+    ...(process.env.CI ? [] : [["html", { open: "never" }] as ["html", { open: string }]]),
+  ],
   use: {
     baseURL: BASE_URL,
     trace: "retain-on-failure",

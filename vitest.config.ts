@@ -10,6 +10,7 @@ export default defineConfig({
     globalSetup: ["lib/db/testing/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
     pool: "forks",
     maxWorkers: 2,
   },

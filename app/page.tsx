@@ -1,35 +1,21 @@
 import { withDb } from "@/lib/db/app-db";
-import type { Db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { getCommitSummaries } from "@/lib/lineage/diff";
-import { findRepositoryOverviews, type RepositoryOverview } from "@/lib/lineage/overview";
-import { getRepositoryOrThrow } from "@/lib/lineage/repositories";
-import { resolveRevision } from "@/lib/lineage/resolve";
+import { findRepositoryOverviews } from "@/lib/lineage/overview";
 import { EmptyState } from "./_components/empty-state";
 import { RepositoryCard } from "./_components/repository-card";
 
 // Every request reads the database; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
 
-/** The headline of the commit each environment runs now, keyed by SHA. */
-async function findCurrentHeadlines(db: Db, repository: RepositoryOverview): Promise<Map<string, string>> {
-  const shas = [...new Set(repository.environments.flatMap((e) => (e.current ? [e.current.sha] : [])))];
-  if (shas.length === 0) return new Map();
-  const { id } = await getRepositoryOrThrow(db, repository.fullName);
-  const commits = await Promise.all(shas.map((sha) => resolveRevision(db, id, sha)));
-  const summaries = await getCommitSummaries(
-    db,
-    id,
-    commits.map((c) => c.idx),
-  );
-  return new Map(summaries.map((s) => [s.sha, s.headline]));
-}
-
 async function loadHome() {
   return withDb(async (db) => {
     const repositories = await findRepositoryOverviews(db);
-    const headlines = await Promise.all(repositories.map((r) => findCurrentHeadlines(db, r)));
-    return repositories.map((repository, i) => ({ repository, headlines: headlines[i] ?? new Map() }));
+    return repositories.map((repository) => ({
+      repository,
+      headlines: new Map(
+        repository.environments.flatMap((e) => (e.current ? [[e.current.sha, e.current.headline]] : [])),
+      ),
+    }));
   });
 }
 

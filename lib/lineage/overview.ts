@@ -5,7 +5,14 @@ export interface EnvironmentNow {
   source: "tags" | "branch" | "deployments";
   pattern: string;
   /** The latest counted event: what the environment runs now. Null before its first event. */
-  current: { ref: string; sha: string; at: string; actor: string | null; rollback: boolean } | null;
+  current: {
+    ref: string;
+    sha: string;
+    headline: string;
+    at: string;
+    actor: string | null;
+    rollback: boolean;
+  } | null;
   eventCount: number;
 }
 
@@ -32,11 +39,13 @@ export async function findRepositoryOverviews(db: Pick<Db, "pool">): Promise<Rep
     at: Date | null;
     actor: string | null;
     removed_count: number | null;
+    headline: string | null;
   }>(
     `SELECT r.id AS repo_id, r.full_name, r.commit_count, r.imported_at,
        env.name AS env_name, env.source_kind, env.pattern,
        (SELECT count(*) FROM promotion_event pe WHERE pe.env_id = env.id) AS event_count,
-       e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.removed_count
+       e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.removed_count,
+       split_part(c.message, E'\n', 1) AS headline
      FROM repository r
      LEFT JOIN environment env ON env.repo_id = r.id
      LEFT JOIN LATERAL (
@@ -67,6 +76,7 @@ export async function findRepositoryOverviews(db: Pick<Db, "pool">): Promise<Rep
         ? {
             ref: row.ref!,
             sha: row.sha,
+            headline: row.headline ?? "",
             at: row.at!.toISOString(),
             actor: row.actor,
             rollback: (row.removed_count ?? 0) > 0,
