@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { branchEvents, type EventSpec, type TagForEvents, tagEvents } from "../lineage/events";
 import { CommitGraph } from "../lineage/graph";
 import { type ProgressSink, silentProgress } from "../progress";
-import { findCommitIdx, insertCommits, loadGraphInto, type NewCommitRow } from "../store/commits";
+import { insertCommits, loadGraphInto, type NewCommitRow } from "../store/commits";
 import { type PersistSummary, persistEnvironmentEvents } from "../store/environment-events";
 import { type EnvironmentRow, syncEnvironments } from "../store/environments";
 import { withTransaction } from "../store/sql";
@@ -111,42 +111,41 @@ export async function importGit(
     );
     const include = [...new Set([...refs.branches.map((b) => b.commit), ...refs.tags.map((t) => t.commit)])];
     const exclude = oldRefs.map((r) => r.sha).filter((sha) => graph.indexOf(sha) !== undefined);
-    const fresh: NewCommitRow[] = [];
-    const batchIdx = new Map<string, number>();
-    const pendingParents: NewCommitRow[] = [];
-    const firstNew = graph.size;
+    // Commits are numbered and written while git is still streaming: parents always come
+    // first (--topo-order --reverse), and the inserts queue on this transaction's connection,
+    // so PostgreSQL works on one batch while git and the parser produce the next.
+    let batch: NewCommitRow[] = [];
+    let newCount = 0;
+    let written = 0;
+    const writes: Promise<void>[] = [];
+    const writeBatch = () => {
+      const rows = batch;
+      batch = [];
+      const pending = insertCommits(client, repo.id, rows).then(() => {
+        written += rows.length;
+        progress({ phase: "writing commits", done: written, unit: "commits" });
+      });
+      pending.catch(() => {}); // observed below, after the stream ends
+      writes.push(pending);
+    };
     await readLog(absPath, { include, exclude }, (c) => {
-      const idx = firstNew + fresh.length;
       const row = c as NewCommitRow;
-      row.idx = idx;
       row.parentIdx = [];
-      fresh.push(row);
-      batchIdx.set(c.sha, idx);
-      if (c.parents.some((p) => !batchIdx.has(p))) pendingParents.push(row);
-      if (fresh.length % 5000 === 0)
-        progress({ phase: "reading git log", done: fresh.length, unit: "commits" });
-    });
-    progress({ phase: "reading git log", done: fresh.length, unit: "commits" });
-
-    // Parents outside this batch are stored commits (or missing, at a shallow clone's edge).
-    const outside = [...new Set(pendingParents.flatMap((r) => r.parents.filter((p) => !batchIdx.has(p))))];
-    const stored = outside.length ? await findCommitIdx(client, repo.id, outside) : new Map<string, number>();
-    for (const row of fresh) {
-      for (const p of row.parents) {
-        const idx = batchIdx.get(p) ?? stored.get(p) ?? graph.indexOf(p);
+      for (const p of c.parents) {
+        const idx = graph.indexOf(p);
+        // A parent missing from the clone is the edge of a shallow clone.
         if (idx !== undefined) row.parentIdx.push(idx);
       }
-      graph.add(row.sha, row.parentIdx, row.committedAtMs);
-    }
-
-    let written = 0;
-    for (let i = 0; i < fresh.length; i += 20_000) {
-      const slice = fresh.slice(i, i + 20_000);
-      await insertCommits(client, repo.id, slice);
-      written += slice.length;
-      progress({ phase: "writing commits", done: written, total: fresh.length, unit: "commits" });
-    }
-    summary.newCommits = fresh.length;
+      row.idx = graph.add(c.sha, row.parentIdx, c.committedAtMs);
+      newCount++;
+      batch.push(row);
+      if (batch.length >= 10_000) writeBatch();
+      if (newCount % 5000 === 0) progress({ phase: "reading git log", done: newCount, unit: "commits" });
+    });
+    if (batch.length) writeBatch();
+    progress({ phase: "reading git log", done: newCount, unit: "commits" });
+    await Promise.all(writes);
+    summary.newCommits = newCount;
     summary.totalCommits = graph.size;
 
     const tagsForEvents = await replaceTagsAndRefs(client, repo.id, refs, graph);

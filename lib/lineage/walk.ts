@@ -66,34 +66,48 @@ export function rangeDiff(
   const removed: number[] = [];
   if (from === to) return { added, removed };
   const { parentStart, parentList, generation } = graph.arrays;
-  const flags = new Map<number, number>();
+  const flags = scratchFlags(graph.size);
+  const touched: number[] = [];
   const heap = new GenerationHeap(generation);
   let live = 0; // queued commits not yet known to be common
 
   const mark = (x: number, bits: number) => {
-    const before = flags.get(x) ?? 0;
+    const before = flags[x]!;
     const after = before | bits | QUEUED;
     if (before & QUEUED) {
       if ((before & BOTH) !== BOTH && (after & BOTH) === BOTH) live--;
     } else {
+      touched.push(x);
       heap.push(x);
       if ((after & BOTH) !== BOTH) live++;
     }
-    flags.set(x, after);
+    flags[x] = after;
   };
 
-  mark(from, FROM);
-  mark(to, TO);
-  while (live > 0) {
-    const x = heap.pop();
-    const f = flags.get(x)! & BOTH;
-    if (f !== BOTH) {
-      live--;
-      (f === TO ? added : removed).push(x);
+  try {
+    mark(from, FROM);
+    mark(to, TO);
+    while (live > 0) {
+      const x = heap.pop();
+      const f = flags[x]! & BOTH;
+      if (f !== BOTH) {
+        live--;
+        (f === TO ? added : removed).push(x);
+      }
+      for (let k = parentStart[x]!, end = parentStart[x + 1]!; k < end; k++) mark(parentList[k]!, f);
     }
-    for (let k = parentStart[x]!, end = parentStart[x + 1]!; k < end; k++) mark(parentList[k]!, f);
+  } finally {
+    for (const x of touched) flags[x] = 0;
   }
   return { added, removed };
+}
+
+// One flag array reused by every walk (walks are synchronous, so never overlap), cleared
+// through the list of commits touched: a walk costs what it visits, not the graph's size.
+let flagBuffer = new Uint8Array(0);
+function scratchFlags(size: number): Uint8Array {
+  if (flagBuffer.length < size) flagBuffer = new Uint8Array(Math.max(size, flagBuffer.length * 2));
+  return flagBuffer;
 }
 
 /** anc(tip), every commit reachable from tip, inclusive. */

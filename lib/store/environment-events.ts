@@ -2,7 +2,7 @@ import type { SourceKind } from "../config/schema";
 import type { EventSpec } from "../lineage/events";
 import type { CommitGraph } from "../lineage/graph";
 import { EnvironmentReplay, rangeDiff } from "../lineage/walk";
-import { arrayLiteral, inChunks, type Queryable } from "./sql";
+import { inChunks, intArrayLiteral, type Queryable } from "./sql";
 
 interface StoredEvent {
   id: number;
@@ -68,6 +68,11 @@ export async function persistEnvironmentEvents(
   });
 
   const oldLatest = [...stored].reverse().find((e) => e.counted);
+  await client.query(
+    `DELETE FROM env_reach WHERE env_id = $1
+     AND first_event_id IN (SELECT id FROM promotion_event WHERE env_id = $1 AND seq >= $2)`,
+    [envId, k],
+  );
   await client.query("DELETE FROM promotion_event WHERE env_id = $1 AND seq >= $2", [envId, k]);
 
   // Reach rows of events before k survive; their `current` changes only for commits between
@@ -95,53 +100,69 @@ export async function persistEnvironmentEvents(
     }
   }
 
-  // Events go in batches bounded by rows and by the size of their commit arrays.
-  const ids: number[] = [];
+  // Events go in batches of many small ones; an event with a large added/removed set goes
+  // alone, its arrays sent as plain text parameters (pg would escape each array element of a
+  // text[] parameter one character at a time).
+  const idBySeq = new Map<number, number>();
+  const INSERT = `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
+       is_baseline, added_count, removed_count, added_commits, removed_commits)
+     SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
+       t.counted, t.status, t.baseline, t.added, t.removed, t.added_commits::int[], t.removed_commits::int[]
+     FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
+       $10::text[], $11::bool[], $12::int[], $13::int[], $14::text[], $15::text[])
+       AS t(seq, commit_idx, sha, at, actor, source, ref, counted, status, baseline, added, removed,
+         added_commits, removed_commits)
+     RETURNING id, seq`;
+  const columns = (seqs: number[]) => [
+    envId,
+    seqs,
+    seqs.map((q) => events[q]!.commit),
+    seqs.map((q) => events[q]!.sha),
+    seqs.map((q) => events[q]!.atMs),
+    seqs.map((q) => events[q]!.actor),
+    seqs.map((q) => events[q]!.source),
+    seqs.map((q) => events[q]!.ref),
+    seqs.map((q) => events[q]!.counted),
+    seqs.map((q) => events[q]!.status),
+    seqs.map((q) => results[q]?.baseline ?? false),
+    seqs.map((q) => results[q]?.added.length ?? 0),
+    seqs.map((q) => results[q]?.removed.length ?? 0),
+  ];
+  const record = (rows: { id: number; seq: number }[]) => {
+    for (const r of rows) idBySeq.set(r.seq, r.id);
+  };
   let batch: number[] = [];
-  let batchCommits = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const seqs = batch;
     batch = [];
-    batchCommits = 0;
-    const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
-         is_baseline, added_count, removed_count, added_commits, removed_commits)
-       SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
-         t.counted, t.status, t.baseline, t.added, t.removed, t.added_commits::int[], t.removed_commits::int[]
-       FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
-         $10::text[], $11::bool[], $12::int[], $13::int[], $14::text[], $15::text[])
-         AS t(seq, commit_idx, sha, at, actor, source, ref, counted, status, baseline, added, removed,
-           added_commits, removed_commits)
-       ORDER BY t.seq
-       RETURNING id`,
-      [
-        envId,
-        seqs,
-        seqs.map((q) => events[q]!.commit),
-        seqs.map((q) => events[q]!.sha),
-        seqs.map((q) => events[q]!.atMs),
-        seqs.map((q) => events[q]!.actor),
-        seqs.map((q) => events[q]!.source),
-        seqs.map((q) => events[q]!.ref),
-        seqs.map((q) => events[q]!.counted),
-        seqs.map((q) => events[q]!.status),
-        seqs.map((q) => results[q]?.baseline ?? false),
-        seqs.map((q) => results[q]?.added.length ?? 0),
-        seqs.map((q) => results[q]?.removed.length ?? 0),
-        seqs.map((q) => arrayLiteral(results[q]?.added ?? [])),
-        seqs.map((q) => arrayLiteral(results[q]?.removed ?? [])),
-      ],
-    );
-    for (const r of rows) ids.push(r.id);
+    const { rows } = await client.query<{ id: number; seq: number }>(INSERT, [
+      ...columns(seqs),
+      seqs.map((q) => intArrayLiteral(results[q]?.added ?? [])),
+      seqs.map((q) => intArrayLiteral(results[q]?.removed ?? [])),
+    ]);
+    record(rows);
   };
   for (let seq = k; seq < events.length; seq++) {
-    batch.push(seq);
-    batchCommits += (results[seq]?.added.length ?? 0) + (results[seq]?.removed.length ?? 0);
-    if (batch.length >= 5000 || batchCommits >= 500_000) await flush();
+    const size = (results[seq]?.added.length ?? 0) + (results[seq]?.removed.length ?? 0);
+    if (size < 2000) {
+      batch.push(seq);
+      if (batch.length >= 5000) await flush();
+      continue;
+    }
+    const single = columns([seq]);
+    const { rows } = await client.query<{ id: number; seq: number }>(
+      INSERT.replace("$14::text[], $15::text[]", "ARRAY[$14::text], ARRAY[$15::text]"),
+      [...single, intArrayLiteral(results[seq]!.added), intArrayLiteral(results[seq]!.removed)],
+    );
+    record(rows);
   }
   await flush();
-  const idOfSeq = (seq: number) => ids[seq - k]!;
+  summary.eventCommitRows = events
+    .slice(k)
+    .reduce((n, _e, i) => n + (results[k + i]?.added.length ?? 0) + (results[k + i]?.removed.length ?? 0), 0);
+
+  const idOfSeq = (seq: number) => idBySeq.get(seq)!;
   summary.eventCommitRows = events
     .slice(k)
     .reduce((n, _e, i) => n + (results[k + i]?.added.length ?? 0) + (results[k + i]?.removed.length ?? 0), 0);

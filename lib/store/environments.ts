@@ -25,12 +25,16 @@ export async function syncEnvironments(
   );
   const keep = new Set(configured.map((e) => e.name));
   const gone = existing.filter((e) => !keep.has(e.name)).map((e) => e.id);
-  if (gone.length) await client.query("DELETE FROM environment WHERE id = ANY($1::int[])", [gone]);
+  if (gone.length) {
+    await client.query("DELETE FROM env_reach WHERE env_id = ANY($1::int[])", [gone]);
+    await client.query("DELETE FROM environment WHERE id = ANY($1::int[])", [gone]);
+  }
   const result: EnvironmentRow[] = [];
   for (const [position, env] of configured.entries()) {
     const { kind, pattern } = sourceOf(env.source);
     const old = existing.find((e) => e.name === env.name);
     if (old && (old.sourceKind !== kind || old.pattern !== pattern)) {
+      await client.query("DELETE FROM env_reach WHERE env_id = $1", [old.id]);
       await client.query("DELETE FROM promotion_event WHERE env_id = $1", [old.id]);
     }
     const { rows } = await client.query<{ id: number }>(

@@ -27,6 +27,11 @@ export function arrayLiteral(values: readonly (string | number)[]): string {
   return `{${values.map((v) => (typeof v === "number" ? String(v) : `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)).join(",")}}`;
 }
 
+/** An int[] literal; join() on a number array is far faster than mapping each element. */
+export function intArrayLiteral(values: readonly number[]): string {
+  return `{${values.join(",")}}`;
+}
+
 /** Calls fn on consecutive slices of at most `size` items. */
 export async function inChunks<T>(
   items: readonly T[],

@@ -1,0 +1,413 @@
+import { GraphqlResponseError, graphql } from "@octokit/graphql";
+import { AppError } from "../errors";
+
+export const DEFAULT_GRAPHQL_URL = "https://api.github.com/graphql";
+
+/** One entry of a GraphQL `errors` array; GitHub puts `type` at the top level. */
+export interface GraphqlErrorEntry {
+  type?: string;
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; type?: string } & Record<string, unknown>;
+}
+
+export interface RateLimitInfo {
+  cost?: number;
+  limit?: number;
+  remaining?: number;
+  used?: number;
+  resetAt?: string;
+}
+
+export interface GithubClientStats {
+  /** HTTP requests sent, retries included. */
+  requests: number;
+  /** Requests that failed (and were retried or ended the sync). */
+  failures: number;
+  retries: number;
+  /** Sum of `rateLimit.cost` over successful queries. */
+  points: number;
+  remaining: number | null;
+  limit: number | null;
+  /** Epoch ms at which the primary budget resets, from the last response that said. */
+  resetAt: number | null;
+  /** Time spent waiting for rate limits and between retries. */
+  waitedMs: number;
+  byOperation: Record<string, { requests: number; points: number }>;
+}
+
+export interface GithubClientOptions {
+  token: string;
+  /** The GraphQL endpoint: github.com's, `https://HOST/api/graphql` (GHES) or the simulator's. */
+  url?: string;
+  /** Requests in flight at once (GitHub allows 100; a sync needs far fewer). */
+  concurrency?: number;
+  /** Attempts per query for transient failures (502/504, "Something went wrong", partial results). */
+  maxAttempts?: number;
+  /** First retry delay; each further retry doubles it, up to `maxRetryDelayMs`. */
+  retryBaseMs?: number;
+  maxRetryDelayMs?: number;
+  /** Wait after a secondary limit that names no `retry-after` (GitHub: at least one minute). */
+  secondaryFallbackMs?: number;
+  requestTimeoutMs?: number;
+  /** Injectable for tests: every wait (retries, rate limits) goes through it. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** One line per notable event (rate-limit waits); never contains the token. */
+  log?: (line: string) => void;
+  fetch?: typeof fetch;
+}
+
+/** The slice of the client the sync engine uses, so tests can wrap or replace it. */
+export interface GraphqlClient {
+  readonly url: string;
+  readonly stats: GithubClientStats;
+  query<T>(document: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+// @octokit/graphql treats these option names as request options, not variables.
+const RESERVED_VARIABLES = new Set(["query", "method", "url", "baseUrl", "headers", "request", "mediaType"]);
+
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+const TRANSIENT_TYPES = new Set([
+  "RESOURCE_LIMITS_EXCEEDED",
+  "TIMEOUT",
+  "INTERNAL",
+  "SERVICE_UNAVAILABLE",
+  "MAX_NODE_LIMIT_EXCEEDED_TEMPORARILY",
+]);
+
+/**
+ * Splits an endpoint URL into what @octokit/graphql wants: `baseUrl` plus the path of the
+ * GraphQL resource. `https://ghe.example.com/api/graphql` → `https://ghe.example.com/api` + `/graphql`.
+ */
+export function endpointOptions(endpoint: string): { baseUrl: string; url: string } {
+  let u: URL;
+  try {
+    u = new URL(endpoint);
+  } catch {
+    throw new AppError("INVALID_CONFIG", `GITHUB_GRAPHQL_URL is not a URL: "${endpoint}"`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") {
+    throw new AppError("INVALID_CONFIG", `GITHUB_GRAPHQL_URL must be http(s), not "${u.protocol}"`);
+  }
+  // A GHES REST base (…/api/v3) is a common mistake; its GraphQL endpoint is …/api/graphql.
+  const pathname = u.pathname.replace(/\/api\/v3\/?$/, "/api/graphql").replace(/\/+$/, "") || "/graphql";
+  const cut = pathname.lastIndexOf("/");
+  return { baseUrl: `${u.origin}${pathname.slice(0, cut)}`, url: `${pathname.slice(cut) || "/graphql"}${u.search}` };
+}
+
+const operationOf = (document: string) => /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? "(anonymous)";
+
+interface Attempt {
+  status: number | null;
+  headers: Record<string, string>;
+}
+
+type Verdict =
+  | { kind: "retry"; reason: string }
+  | { kind: "secondary"; waitMs: number | null; reason: string }
+  | { kind: "primary"; resetAtMs: number | null }
+  | { kind: "fatal"; error: AppError };
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async acquire(): Promise<void> {
+    if (this.active < this.max) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A GitHub GraphQL client with the habits of the octokit retry and throttling plugins:
+ * transient failures retried with growing delays, secondary limits honoured, the primary
+ * limit waited out until its reset, and client errors failing at once with one line.
+ */
+export class GithubClient implements GraphqlClient {
+  readonly url: string;
+  readonly stats: GithubClientStats = {
+    requests: 0,
+    failures: 0,
+    retries: 0,
+    points: 0,
+    remaining: null,
+    limit: null,
+    resetAt: null,
+    waitedMs: 0,
+    byOperation: {},
+  };
+  private readonly gql: typeof graphql;
+  private readonly token: string;
+  private readonly semaphore: Semaphore;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private readonly fetchImpl: typeof fetch;
+  private readonly opts: Required<
+    Pick<
+      GithubClientOptions,
+      "maxAttempts" | "retryBaseMs" | "maxRetryDelayMs" | "secondaryFallbackMs" | "requestTimeoutMs"
+    >
+  >;
+  /** While the primary budget is exhausted, every request waits for this moment. */
+  private pausedUntil = 0;
+
+  constructor(options: GithubClientOptions) {
+    if (!options.token?.trim()) {
+      throw new AppError("UNAUTHORIZED", "GITHUB_TOKEN is not set: sync needs a GitHub token");
+    }
+    this.token = options.token.trim();
+    this.url = options.url ?? DEFAULT_GRAPHQL_URL;
+    const endpoint = endpointOptions(this.url);
+    this.gql = graphql.defaults({
+      baseUrl: endpoint.baseUrl,
+      url: endpoint.url,
+      headers: { authorization: `bearer ${this.token}`, "user-agent": "lineage-sync" },
+    });
+    this.semaphore = new Semaphore(Math.max(1, options.concurrency ?? 4));
+    this.sleep = options.sleep ?? realSleep;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((line) => process.stderr.write(`lineage sync: ${line}\n`));
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.opts = {
+      maxAttempts: options.maxAttempts ?? 8,
+      retryBaseMs: options.retryBaseMs ?? 1000,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
+      secondaryFallbackMs: options.secondaryFallbackMs ?? 60_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+    };
+  }
+
+  async query<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
+    for (const key of Object.keys(variables)) {
+      if (RESERVED_VARIABLES.has(key)) throw new Error(`GraphQL variable name "${key}" is reserved`);
+    }
+    const operation = operationOf(document);
+    let transientFailures = 0;
+    let secondaryHits = 0;
+    for (;;) {
+      await this.waitWhilePaused();
+      const attempt: Attempt = { status: null, headers: {} };
+      let verdict: Verdict;
+      await this.semaphore.acquire();
+      try {
+        this.stats.requests++;
+        const op = (this.stats.byOperation[operation] ??= { requests: 0, points: 0 });
+        op.requests++;
+        const data = await this.gql<T & { rateLimit?: RateLimitInfo }>(document, {
+          ...variables,
+          request: { fetch: this.instrumentedFetch(attempt) },
+        });
+        this.noteRateLimit(attempt.headers, data?.rateLimit);
+        const cost = data?.rateLimit?.cost ?? 0;
+        this.stats.points += cost;
+        op.points += cost;
+        return data;
+      } catch (error) {
+        this.stats.failures++;
+        this.noteRateLimit(attempt.headers, undefined);
+        verdict = this.classify(error, attempt, operation);
+      } finally {
+        this.semaphore.release();
+      }
+
+      switch (verdict.kind) {
+        case "fatal":
+          throw verdict.error;
+        case "primary": {
+          const resetAt = verdict.resetAtMs ?? this.stats.resetAt ?? this.now() + 60_000;
+          this.pauseUntil(resetAt + 1000, "GitHub rate limit exhausted");
+          break;
+        }
+        case "secondary": {
+          secondaryHits++;
+          if (secondaryHits > this.opts.maxAttempts) {
+            throw new AppError("UPSTREAM", `GitHub kept answering with a secondary rate limit (${operation})`);
+          }
+          const wait =
+            verdict.waitMs ??
+            Math.max(this.opts.secondaryFallbackMs, this.opts.secondaryFallbackMs * 2 ** (secondaryHits - 1));
+          this.log(`${verdict.reason}; retrying in ${Math.round(wait / 1000)} s`);
+          this.stats.retries++;
+          await this.wait(wait);
+          break;
+        }
+        case "retry": {
+          transientFailures++;
+          if (transientFailures >= this.opts.maxAttempts) {
+            throw new AppError(
+              "UPSTREAM",
+              `GitHub failed ${transientFailures} times in a row on ${operation}: ${verdict.reason}`,
+            );
+          }
+          this.stats.retries++;
+          await this.wait(
+            Math.min(this.opts.maxRetryDelayMs, this.opts.retryBaseMs * 2 ** (transientFailures - 1)),
+          );
+          break;
+        }
+      }
+    }
+  }
+
+  private instrumentedFetch(attempt: Attempt): typeof fetch {
+    return async (input, init) => {
+      const res = await this.fetchImpl(input, {
+        ...init,
+        signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
+      });
+      attempt.status = res.status;
+      attempt.headers = Object.fromEntries(res.headers);
+      return res;
+    };
+  }
+
+  private async wait(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    this.stats.waitedMs += ms;
+    await this.sleep(ms);
+  }
+
+  private pauseUntil(untilMs: number, reason: string): void {
+    if (untilMs <= this.pausedUntil) return;
+    this.pausedUntil = untilMs;
+    const at = new Date(untilMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const seconds = Math.max(0, Math.round((untilMs - this.now()) / 1000));
+    this.log(
+      `${reason} (${this.stats.remaining ?? 0} of ${this.stats.limit ?? "?"} points left); waiting until ${at} (${seconds} s)`,
+    );
+  }
+
+  private async waitWhilePaused(): Promise<void> {
+    // The last response said the budget is spent: wait for the reset instead of drawing a refusal.
+    if (this.stats.remaining === 0 && this.stats.resetAt !== null && this.stats.resetAt > this.now()) {
+      this.pauseUntil(this.stats.resetAt + 1000, "GitHub rate limit exhausted");
+    }
+    while (this.pausedUntil > this.now()) {
+      await this.wait(this.pausedUntil - this.now());
+    }
+    if (this.stats.remaining === 0 && (this.stats.resetAt ?? 0) <= this.now()) this.stats.remaining = null;
+  }
+
+  private noteRateLimit(headers: Record<string, string>, body: RateLimitInfo | undefined): void {
+    const num = (v: string | undefined) => (v !== undefined && v !== "" && Number.isFinite(Number(v)) ? Number(v) : null);
+    const remaining = body?.remaining ?? num(headers["x-ratelimit-remaining"]);
+    const limit = body?.limit ?? num(headers["x-ratelimit-limit"]);
+    const resetSeconds = num(headers["x-ratelimit-reset"]);
+    const resetAt = body?.resetAt ? Date.parse(body.resetAt) : resetSeconds !== null ? resetSeconds * 1000 : null;
+    if (remaining !== null) this.stats.remaining = remaining;
+    if (limit !== null) this.stats.limit = limit;
+    if (resetAt !== null && Number.isFinite(resetAt)) this.stats.resetAt = resetAt;
+  }
+
+  private classify(error: unknown, attempt: Attempt, operation: string): Verdict {
+    const headers = attempt.headers;
+    const resetHeader = Number(headers["x-ratelimit-reset"]);
+    const resetAtMs = Number.isFinite(resetHeader) && resetHeader > 0 ? resetHeader * 1000 : null;
+
+    if (error instanceof GraphqlResponseError) {
+      const errors = (error.errors ?? []) as GraphqlErrorEntry[];
+      return this.classifyGraphqlErrors(errors, operation, resetAtMs);
+    }
+    const err = error as { status?: number; name?: string; message?: string; response?: { data?: unknown } };
+    if (err?.name === "AbortError" || err?.name === "TimeoutError") {
+      return { kind: "retry", reason: "request timed out" };
+    }
+    const status = typeof err?.status === "number" ? err.status : (attempt.status ?? 0);
+    const body = err?.response?.data;
+    const message = this.redact(
+      (typeof body === "object" && body && "message" in body ? String((body as { message: unknown }).message) : "") ||
+        (typeof err?.message === "string" ? err.message.split("\n")[0]! : ""),
+    );
+    if (status === 403 || status === 429) {
+      const retryAfter = Number(headers["retry-after"]);
+      if (headers["retry-after"] !== undefined && Number.isFinite(retryAfter)) {
+        return { kind: "secondary", waitMs: Math.max(1, retryAfter) * 1000, reason: "GitHub secondary rate limit" };
+      }
+      if (headers["x-ratelimit-remaining"] === "0") return { kind: "primary", resetAtMs };
+      if (/secondary rate limit|abuse/i.test(message)) {
+        return { kind: "secondary", waitMs: null, reason: "GitHub secondary rate limit" };
+      }
+      return {
+        kind: "fatal",
+        error: new AppError("UNAUTHORIZED", `GitHub refused access (${status}): ${oneLine(message)}`),
+      };
+    }
+    if (status === 401) {
+      return {
+        kind: "fatal",
+        error: new AppError("UNAUTHORIZED", `GitHub rejected the token (401 ${oneLine(message) || "Bad credentials"}): check GITHUB_TOKEN`),
+      };
+    }
+    if (status === 404) {
+      return {
+        kind: "fatal",
+        error: new AppError("NOT_FOUND", `no GitHub GraphQL API at ${this.url} (404): check GITHUB_GRAPHQL_URL`),
+      };
+    }
+    if (TRANSIENT_STATUS.has(status) || status === 0) {
+      // @octokit/request reports network failures (reset, refused) as status 500 too.
+      return { kind: "retry", reason: status ? `HTTP ${status}` : oneLine(message) || "network error" };
+    }
+    return {
+      kind: "fatal",
+      error: new AppError("UPSTREAM", `GitHub refused ${operation} (${status || "no response"}): ${oneLine(message)}`),
+    };
+  }
+
+  private classifyGraphqlErrors(errors: GraphqlErrorEntry[], operation: string, resetAtMs: number | null): Verdict {
+    const typeOf = (e: GraphqlErrorEntry) => e.type ?? e.extensions?.type;
+    const first = errors[0];
+    const message = this.redact(first?.message ?? "unknown GraphQL error");
+    if (errors.some((e) => typeOf(e) === "RATE_LIMITED")) return { kind: "primary", resetAtMs };
+    if (errors.some((e) => /secondary rate limit/i.test(e.message))) {
+      return { kind: "secondary", waitMs: null, reason: "GitHub secondary rate limit" };
+    }
+    const notFound = errors.find((e) => typeOf(e) === "NOT_FOUND");
+    if (notFound) {
+      return {
+        kind: "fatal",
+        error: new AppError("NOT_FOUND", `${oneLine(this.redact(notFound.message))} (or the token cannot see it)`),
+      };
+    }
+    const forbidden = errors.find((e) => typeOf(e) === "FORBIDDEN" || typeOf(e) === "INSUFFICIENT_SCOPES");
+    if (forbidden) {
+      return { kind: "fatal", error: new AppError("UNAUTHORIZED", `GitHub refused: ${oneLine(this.redact(forbidden.message))}`) };
+    }
+    // Schema validation failures carry extensions.code (graphql-ruby): our query, or an older GHES schema.
+    const invalid = errors.find((e) => typeof e.extensions?.code === "string" && !typeOf(e));
+    if (invalid) {
+      return {
+        kind: "fatal",
+        error: new AppError("UPSTREAM", `GitHub rejected query ${operation}: ${oneLine(this.redact(invalid.message))}`),
+      };
+    }
+    // "Something went wrong", resource limits, partial results: the data that came with them
+    // is incomplete, so none of it is kept; the whole query is asked again.
+    if (errors.every((e) => /something went wrong/i.test(e.message) || TRANSIENT_TYPES.has(typeOf(e) ?? "") || !typeOf(e))) {
+      return { kind: "retry", reason: oneLine(message) };
+    }
+    return { kind: "fatal", error: new AppError("UPSTREAM", `GitHub refused ${operation}: ${oneLine(message)}`) };
+  }
+
+  /** Belt and braces: no message we build may carry the token, whatever GitHub echoes. */
+  private redact(text: string): string {
+    return this.token ? text.split(this.token).join("[token]") : text;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
