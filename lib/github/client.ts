@@ -94,7 +94,10 @@ export function endpointOptions(endpoint: string): { baseUrl: string; url: strin
   // A GHES REST base (…/api/v3) is a common mistake; its GraphQL endpoint is …/api/graphql.
   const pathname = u.pathname.replace(/\/api\/v3\/?$/, "/api/graphql").replace(/\/+$/, "") || "/graphql";
   const cut = pathname.lastIndexOf("/");
-  return { baseUrl: `${u.origin}${pathname.slice(0, cut)}`, url: `${pathname.slice(cut) || "/graphql"}${u.search}` };
+  return {
+    baseUrl: `${u.origin}${pathname.slice(0, cut)}`,
+    url: `${pathname.slice(cut) || "/graphql"}${u.search}`,
+  };
 }
 
 const operationOf = (document: string) => /\b(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? "(anonymous)";
@@ -204,7 +207,8 @@ export class GithubClient implements GraphqlClient {
       await this.semaphore.acquire();
       try {
         this.stats.requests++;
-        const op = (this.stats.byOperation[operation] ??= { requests: 0, points: 0 });
+        this.stats.byOperation[operation] ??= { requests: 0, points: 0 };
+        const op = this.stats.byOperation[operation];
         op.requests++;
         const data = await this.gql<T & { rateLimit?: RateLimitInfo }>(document, {
           ...variables,
@@ -234,7 +238,10 @@ export class GithubClient implements GraphqlClient {
         case "secondary": {
           secondaryHits++;
           if (secondaryHits > this.opts.maxAttempts) {
-            throw new AppError("UPSTREAM", `GitHub kept answering with a secondary rate limit (${operation})`);
+            throw new AppError(
+              "UPSTREAM",
+              `GitHub kept answering with a secondary rate limit (${operation})`,
+            );
           }
           const wait =
             verdict.waitMs ??
@@ -302,11 +309,16 @@ export class GithubClient implements GraphqlClient {
   }
 
   private noteRateLimit(headers: Record<string, string>, body: RateLimitInfo | undefined): void {
-    const num = (v: string | undefined) => (v !== undefined && v !== "" && Number.isFinite(Number(v)) ? Number(v) : null);
+    const num = (v: string | undefined) =>
+      v !== undefined && v !== "" && Number.isFinite(Number(v)) ? Number(v) : null;
     const remaining = body?.remaining ?? num(headers["x-ratelimit-remaining"]);
     const limit = body?.limit ?? num(headers["x-ratelimit-limit"]);
     const resetSeconds = num(headers["x-ratelimit-reset"]);
-    const resetAt = body?.resetAt ? Date.parse(body.resetAt) : resetSeconds !== null ? resetSeconds * 1000 : null;
+    const resetAt = body?.resetAt
+      ? Date.parse(body.resetAt)
+      : resetSeconds !== null
+        ? resetSeconds * 1000
+        : null;
     if (remaining !== null) this.stats.remaining = remaining;
     if (limit !== null) this.stats.limit = limit;
     if (resetAt !== null && Number.isFinite(resetAt)) this.stats.resetAt = resetAt;
@@ -328,13 +340,18 @@ export class GithubClient implements GraphqlClient {
     const status = typeof err?.status === "number" ? err.status : (attempt.status ?? 0);
     const body = err?.response?.data;
     const message = this.redact(
-      (typeof body === "object" && body && "message" in body ? String((body as { message: unknown }).message) : "") ||
-        (typeof err?.message === "string" ? err.message.split("\n")[0]! : ""),
+      (typeof body === "object" && body && "message" in body
+        ? String((body as { message: unknown }).message)
+        : "") || (typeof err?.message === "string" ? err.message.split("\n")[0]! : ""),
     );
     if (status === 403 || status === 429) {
       const retryAfter = Number(headers["retry-after"]);
       if (headers["retry-after"] !== undefined && Number.isFinite(retryAfter)) {
-        return { kind: "secondary", waitMs: Math.max(1, retryAfter) * 1000, reason: "GitHub secondary rate limit" };
+        return {
+          kind: "secondary",
+          waitMs: Math.max(1, retryAfter) * 1000,
+          reason: "GitHub secondary rate limit",
+        };
       }
       if (headers["x-ratelimit-remaining"] === "0") return { kind: "primary", resetAtMs };
       if (/secondary rate limit|abuse/i.test(message)) {
@@ -348,13 +365,19 @@ export class GithubClient implements GraphqlClient {
     if (status === 401) {
       return {
         kind: "fatal",
-        error: new AppError("UNAUTHORIZED", `GitHub rejected the token (401 ${oneLine(message) || "Bad credentials"}): check GITHUB_TOKEN`),
+        error: new AppError(
+          "UNAUTHORIZED",
+          `GitHub rejected the token (401 ${oneLine(message) || "Bad credentials"}): check GITHUB_TOKEN`,
+        ),
       };
     }
     if (status === 404) {
       return {
         kind: "fatal",
-        error: new AppError("NOT_FOUND", `no GitHub GraphQL API at ${this.url} (404): check GITHUB_GRAPHQL_URL`),
+        error: new AppError(
+          "NOT_FOUND",
+          `no GitHub GraphQL API at ${this.url} (404): check GITHUB_GRAPHQL_URL`,
+        ),
       };
     }
     if (TRANSIENT_STATUS.has(status) || status === 0) {
@@ -363,11 +386,18 @@ export class GithubClient implements GraphqlClient {
     }
     return {
       kind: "fatal",
-      error: new AppError("UPSTREAM", `GitHub refused ${operation} (${status || "no response"}): ${oneLine(message)}`),
+      error: new AppError(
+        "UPSTREAM",
+        `GitHub refused ${operation} (${status || "no response"}): ${oneLine(message)}`,
+      ),
     };
   }
 
-  private classifyGraphqlErrors(errors: GraphqlErrorEntry[], operation: string, resetAtMs: number | null): Verdict {
+  private classifyGraphqlErrors(
+    errors: GraphqlErrorEntry[],
+    operation: string,
+    resetAtMs: number | null,
+  ): Verdict {
     const typeOf = (e: GraphqlErrorEntry) => e.type ?? e.extensions?.type;
     const first = errors[0];
     const message = this.redact(first?.message ?? "unknown GraphQL error");
@@ -379,27 +409,43 @@ export class GithubClient implements GraphqlClient {
     if (notFound) {
       return {
         kind: "fatal",
-        error: new AppError("NOT_FOUND", `${oneLine(this.redact(notFound.message))} (or the token cannot see it)`),
+        error: new AppError(
+          "NOT_FOUND",
+          `${oneLine(this.redact(notFound.message))} (or the token cannot see it)`,
+        ),
       };
     }
     const forbidden = errors.find((e) => typeOf(e) === "FORBIDDEN" || typeOf(e) === "INSUFFICIENT_SCOPES");
     if (forbidden) {
-      return { kind: "fatal", error: new AppError("UNAUTHORIZED", `GitHub refused: ${oneLine(this.redact(forbidden.message))}`) };
+      return {
+        kind: "fatal",
+        error: new AppError("UNAUTHORIZED", `GitHub refused: ${oneLine(this.redact(forbidden.message))}`),
+      };
     }
     // Schema validation failures carry extensions.code (graphql-ruby): our query, or an older GHES schema.
     const invalid = errors.find((e) => typeof e.extensions?.code === "string" && !typeOf(e));
     if (invalid) {
       return {
         kind: "fatal",
-        error: new AppError("UPSTREAM", `GitHub rejected query ${operation}: ${oneLine(this.redact(invalid.message))}`),
+        error: new AppError(
+          "UPSTREAM",
+          `GitHub rejected query ${operation}: ${oneLine(this.redact(invalid.message))}`,
+        ),
       };
     }
     // "Something went wrong", resource limits, partial results: the data that came with them
     // is incomplete, so none of it is kept; the whole query is asked again.
-    if (errors.every((e) => /something went wrong/i.test(e.message) || TRANSIENT_TYPES.has(typeOf(e) ?? "") || !typeOf(e))) {
+    if (
+      errors.every(
+        (e) => /something went wrong/i.test(e.message) || TRANSIENT_TYPES.has(typeOf(e) ?? "") || !typeOf(e),
+      )
+    ) {
       return { kind: "retry", reason: oneLine(message) };
     }
-    return { kind: "fatal", error: new AppError("UPSTREAM", `GitHub refused ${operation}: ${oneLine(message)}`) };
+    return {
+      kind: "fatal",
+      error: new AppError("UPSTREAM", `GitHub refused ${operation}: ${oneLine(message)}`),
+    };
   }
 
   /** Belt and braces: no message we build may carry the token, whatever GitHub echoes. */
