@@ -1,16 +1,20 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { compileGlob } from "../config/glob";
-import type { TRepositoryConfig } from "../config/schema";
+import { sourceOf, type TRepositoryConfig } from "../config/schema";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { branchEvents, type EventSpec, type TagForEvents, tagEvents } from "../lineage/events";
 import { CommitGraph } from "../lineage/graph";
 import { type ProgressSink, silentProgress } from "../progress";
 import { insertCommits, loadGraphInto, type NewCommitRow } from "../store/commits";
-import { type PersistSummary, persistEnvironmentEvents } from "../store/environment-events";
+import {
+  type PersistSummary,
+  persistEnvironmentEvents,
+  replayEnvironment,
+} from "../store/environment-events";
 import { type EnvironmentRow, syncEnvironments } from "../store/environments";
-import { withTransaction } from "../store/sql";
+import { type Queryable, withTransaction } from "../store/sql";
 import { readLog } from "./read-log";
 import { assertGitRepository, type CloneRefs, type GitTagInfo, readRefs } from "./read-refs";
 
@@ -144,19 +148,32 @@ export async function importGit(
     });
     if (batch.length) writeBatch();
     progress({ phase: "reading git log", done: newCount, unit: "commits" });
+
+    // The environments' replays are pure CPU: done here, while PostgreSQL is still writing
+    // the last commit batches, rather than after.
+    const tagsForEvents = tagsOf(refs, graph);
+    const replayed = new Map(
+      repoConfig.environments.flatMap((env) => {
+        const { kind, pattern } = sourceOf(env.source);
+        if (kind === "deployments") return [];
+        const events = computeEvents({ sourceKind: kind, pattern }, graph, refs, tagsForEvents);
+        return [[env.name, { events, computed: replayEnvironment(graph, events) }] as const];
+      }),
+    );
     await Promise.all(writes);
     summary.newCommits = newCount;
     summary.totalCommits = graph.size;
 
-    const tagsForEvents = await replaceTagsAndRefs(client, repo.id, refs, graph);
+    await replaceTagsAndRefs(client, repo.id, refs, tagsForEvents);
 
     const envRows = await syncEnvironments(client, repo.id, repoConfig.environments);
     for (const env of envRows) {
       // Deployment events come from GitHub (lineage sync), never from a clone.
-      if (env.sourceKind === "deployments") continue;
-      const events = computeEvents(env, graph, refs, tagsForEvents);
+      const planned = replayed.get(env.name);
+      if (!planned) continue;
+      const { events, computed } = planned;
       progress({ phase: `environment ${env.name}`, done: 0, total: events.length, unit: "events" });
-      const result = await persistEnvironmentEvents(client, { envId: env.id, graph, events });
+      const result = await persistEnvironmentEvents(client, { envId: env.id, graph, events, computed });
       progress({
         phase: `environment ${env.name}`,
         done: events.length,
@@ -180,15 +197,33 @@ function creatorDateMs(tag: GitTagInfo, graph: CommitGraph, commit: number): num
   return tag.taggedAtMs ?? graph.committedAt(commit);
 }
 
+interface TagRow extends TagForEvents {
+  info: GitTagInfo;
+}
+
+function tagsOf(refs: CloneRefs, graph: CommitGraph): TagRow[] {
+  return refs.tags.flatMap((t) => {
+    const commit = graph.indexOf(t.commit);
+    return commit === undefined
+      ? []
+      : [
+          {
+            name: t.name,
+            commit,
+            createdAtMs: creatorDateMs(t, graph, commit),
+            taggerName: t.taggerName,
+            info: t,
+          },
+        ];
+  });
+}
+
 async function replaceTagsAndRefs(
-  client: import("./../store/sql").Queryable,
+  client: Queryable,
   repoId: number,
   refs: CloneRefs,
-  graph: CommitGraph,
-): Promise<TagForEvents[]> {
-  const tags = refs.tags
-    .map((t) => ({ t, commit: graph.indexOf(t.commit) }))
-    .filter((x): x is { t: GitTagInfo; commit: number } => x.commit !== undefined);
+  tags: TagRow[],
+): Promise<void> {
   await client.query("DELETE FROM tag WHERE repo_id = $1", [repoId]);
   await client.query(
     `INSERT INTO tag (repo_id, name, commit_idx, object_sha, annotated, tagger_name, tagger_email, tagged_at, message, created_at)
@@ -198,14 +233,14 @@ async function replaceTagsAndRefs(
        AS t(name, commit_idx, object_sha, tn, te, ta, msg, ca)`,
     [
       repoId,
-      tags.map((x) => x.t.name),
+      tags.map((x) => x.name),
       tags.map((x) => x.commit),
-      tags.map((x) => x.t.objectSha),
-      tags.map((x) => x.t.taggerName),
-      tags.map((x) => x.t.taggerEmail),
-      tags.map((x) => x.t.taggedAtMs),
-      tags.map((x) => x.t.message),
-      tags.map((x) => creatorDateMs(x.t, graph, x.commit)),
+      tags.map((x) => x.info.objectSha),
+      tags.map((x) => x.info.taggerName),
+      tags.map((x) => x.info.taggerEmail),
+      tags.map((x) => x.info.taggedAtMs),
+      tags.map((x) => x.info.message),
+      tags.map((x) => x.createdAtMs),
     ],
   );
   const allRefs = [
@@ -217,12 +252,6 @@ async function replaceTagsAndRefs(
     "INSERT INTO git_ref (repo_id, name, sha) SELECT $1, * FROM unnest($2::text[], $3::text[])",
     [repoId, allRefs.map((r) => r.name), allRefs.map((r) => r.sha)],
   );
-  return tags.map((x) => ({
-    name: x.t.name,
-    commit: x.commit,
-    createdAtMs: creatorDateMs(x.t, graph, x.commit),
-    taggerName: x.t.taggerName,
-  }));
 }
 
 /** The branch a `branch` source names: a local branch, else a unique remote-tracking one. */
@@ -237,7 +266,7 @@ export function resolveBranchRef(refs: CloneRefs, branch: string): string | unde
 }
 
 function computeEvents(
-  env: EnvironmentRow,
+  env: Pick<EnvironmentRow, "sourceKind" | "pattern">,
   graph: CommitGraph,
   refs: CloneRefs,
   tags: TagForEvents[],

@@ -1,7 +1,7 @@
 import type { SourceKind } from "../config/schema";
 import type { EventSpec } from "../lineage/events";
 import type { CommitGraph } from "../lineage/graph";
-import { EnvironmentReplay, rangeDiff } from "../lineage/walk";
+import { EnvironmentReplay, rangeDiff, type StepResult } from "../lineage/walk";
 import { inChunks, intArrayLiteral, type Queryable } from "./sql";
 
 interface StoredEvent {
@@ -38,9 +38,35 @@ export interface PersistSummary {
  * rewritten (a new tag at the end rewrites one event), and `current` flags are flipped only
  * for the commits between the old and the new latest counted event.
  */
+export interface ReplayedEnvironment {
+  replay: EnvironmentReplay;
+  /** Per event seq: its added/removed sets (undefined for events that do not count). */
+  results: (StepResult | undefined)[];
+  /** The event seq of each counted step. */
+  stepSeq: number[];
+}
+
+/** Replays an environment's events in memory: pure CPU, no database. */
+export function replayEnvironment(graph: CommitGraph, events: readonly EventSpec[]): ReplayedEnvironment {
+  const replay = new EnvironmentReplay(graph);
+  const results: (StepResult | undefined)[] = new Array(events.length);
+  const stepSeq: number[] = [];
+  events.forEach((e, seq) => {
+    if (!e.counted) return;
+    stepSeq.push(seq);
+    results[seq] = replay.step(e.commit);
+  });
+  return { replay, results, stepSeq };
+}
+
 export async function persistEnvironmentEvents(
   client: Queryable,
-  { envId, graph, events }: { envId: number; graph: CommitGraph; events: readonly EventSpec[] },
+  {
+    envId,
+    graph,
+    events,
+    computed,
+  }: { envId: number; graph: CommitGraph; events: readonly EventSpec[]; computed?: ReplayedEnvironment },
 ): Promise<PersistSummary> {
   const { rows: stored } = await client.query<StoredEvent>(
     "SELECT id, seq, sha, at, ref, counted, source FROM promotion_event WHERE env_id = $1 ORDER BY seq",
@@ -56,17 +82,9 @@ export async function persistEnvironmentEvents(
   };
   if (k === stored.length && k === events.length) return summary;
 
-  // Replay every counted event (cheap, in memory); only results from seq k on are written.
-  const replay = new EnvironmentReplay(graph);
-  const results: { added: number[]; removed: number[]; baseline: boolean }[] = new Array(events.length);
-  const stepSeq: number[] = [];
-  events.forEach((e, seq) => {
-    if (!e.counted) return;
-    stepSeq.push(seq);
-    const r = replay.step(e.commit);
-    results[seq] = seq >= k ? r : { added: [], removed: [], baseline: r.baseline };
-  });
-
+  const { replay, results: allResults, stepSeq } = computed ?? replayEnvironment(graph, events);
+  // Only results from seq k on are written.
+  const results = allResults;
   const oldLatest = [...stored].reverse().find((e) => e.counted);
   await client.query(
     `DELETE FROM env_reach WHERE env_id = $1
@@ -132,6 +150,7 @@ export async function persistEnvironmentEvents(
     for (const r of rows) idBySeq.set(r.seq, r.id);
   };
   let batch: number[] = [];
+  const singles: Promise<void>[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const seqs = batch;
@@ -150,14 +169,19 @@ export async function persistEnvironmentEvents(
       if (batch.length >= 5000) await flush();
       continue;
     }
-    const single = columns([seq]);
-    const { rows } = await client.query<{ id: number; seq: number }>(
-      INSERT.replace("$14::text[], $15::text[]", "ARRAY[$14::text], ARRAY[$15::text]"),
-      [...single, intArrayLiteral(results[seq]!.added), intArrayLiteral(results[seq]!.removed)],
+    // Queued, not awaited: PostgreSQL writes this one while the next literal is built.
+    singles.push(
+      client
+        .query<{ id: number; seq: number }>(
+          INSERT.replace("$14::text[], $15::text[]", "ARRAY[$14::text], ARRAY[$15::text]"),
+          [...columns([seq]), intArrayLiteral(results[seq]!.added), intArrayLiteral(results[seq]!.removed)],
+        )
+        .then(({ rows }) => record(rows)),
     );
-    record(rows);
+    singles.at(-1)!.catch(() => {}); // observed by Promise.all below; a failure must not go unhandled meanwhile
   }
   await flush();
+  await Promise.all(singles);
   summary.eventCommitRows = events
     .slice(k)
     .reduce((n, _e, i) => n + (results[k + i]?.added.length ?? 0) + (results[k + i]?.removed.length ?? 0), 0);
