@@ -6,7 +6,10 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { importGit } from "../git/import-git";
 import { commitAt, initRepo, tagAt } from "../git/testing/git";
+import { buildHistory } from "../git/testing/build-history";
 import { findWhere } from "../lineage/where";
+import { dumpRepository } from "../store/testing/dump";
+import { openTestDatabase } from "./testing/test-db";
 import { openDatabase } from "./client";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -70,6 +73,31 @@ describe("embedded database (PGlite over the wire protocol)", () => {
       expect(rows[0].n).toBe(2);
     } finally {
       await again.close();
+    }
+  });
+
+  it("stores exactly what the PostgreSQL server stores for the same clone", async () => {
+    const repoDir = tempDir("lineage-embedded-same-");
+    // Large enough that some events carry big added/removed arrays (sent in binary).
+    buildHistory(repoDir, { seed: 3, commits: 5000, tags: 30, maintenanceBranches: 2, rollbackTags: 1 });
+    const repoConfig = {
+      repo: "acme/same",
+      environments: [
+        { name: "dev", source: { branch: "main" } },
+        { name: "prod", source: { tags: "v*" } },
+      ],
+    };
+    const server = await openTestDatabase();
+    const embedded = await openDatabase({ url: undefined, dataDir: tempDir("lineage-embedded-data-") });
+    try {
+      await importGit(server, { clonePath: repoDir, repoConfig });
+      await importGit(embedded, { clonePath: repoDir, repoConfig });
+      const { rows } = await embedded.pool.query("SELECT max(added_count + removed_count)::int AS n FROM promotion_event");
+      expect(rows[0].n).toBeGreaterThanOrEqual(2000);
+      expect(await dumpRepository(embedded.pool, "acme/same")).toEqual(await dumpRepository(server.pool, "acme/same"));
+    } finally {
+      await embedded.close();
+      await server.drop();
     }
   });
 

@@ -2,7 +2,7 @@ import type { SourceKind } from "../config/schema";
 import type { EventSpec } from "../lineage/events";
 import type { CommitGraph } from "../lineage/graph";
 import { EnvironmentReplay, rangeDiff, type StepResult } from "../lineage/walk";
-import { inChunks, intArrayLiteral, type Queryable } from "./sql";
+import { inChunks, int4ArrayBinary, intArrayLiteral, type Queryable } from "./sql";
 
 interface StoredEvent {
   id: number;
@@ -169,12 +169,34 @@ export async function persistEnvironmentEvents(
       if (batch.length >= 5000) await flush();
       continue;
     }
-    // Queued, not awaited: PostgreSQL writes this one while the next literal is built.
+    // Queued, not awaited: PostgreSQL writes this one while the next is encoded.
+    const e = events[seq]!;
+    const r = results[seq]!;
     singles.push(
       client
         .query<{ id: number; seq: number }>(
-          INSERT.replace("$14::text[], $15::text[]", "ARRAY[$14::text], ARRAY[$15::text]"),
-          [...columns([seq]), intArrayLiteral(results[seq]!.added), intArrayLiteral(results[seq]!.removed)],
+          `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
+             is_baseline, added_count, removed_count, added_commits, removed_commits)
+           VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), $6, $7::"EnvSourceKind", $8, $9, $10, $11, $12, $13,
+             $14::int4[], $15::int4[])
+           RETURNING id, seq`,
+          [
+            envId,
+            seq,
+            e.commit,
+            e.sha,
+            e.atMs,
+            e.actor,
+            e.source,
+            e.ref,
+            e.counted,
+            e.status,
+            r.baseline,
+            r.added.length,
+            r.removed.length,
+            int4ArrayBinary(r.added),
+            int4ArrayBinary(r.removed),
+          ],
         )
         .then(({ rows }) => record(rows)),
     );
