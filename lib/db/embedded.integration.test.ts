@@ -5,12 +5,12 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { importGit } from "../git/import-git";
-import { commitAt, initRepo, tagAt } from "../git/testing/git";
 import { buildHistory } from "../git/testing/build-history";
+import { commitAt, initRepo, tagAt } from "../git/testing/git";
 import { findWhere } from "../lineage/where";
 import { dumpRepository } from "../store/testing/dump";
-import { openTestDatabase } from "./testing/test-db";
 import { openDatabase } from "./client";
+import { openTestDatabase } from "./testing/test-db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const dirs: string[] = [];
@@ -92,9 +92,13 @@ describe("embedded database (PGlite over the wire protocol)", () => {
     try {
       await importGit(server, { clonePath: repoDir, repoConfig });
       await importGit(embedded, { clonePath: repoDir, repoConfig });
-      const { rows } = await embedded.pool.query("SELECT max(added_count + removed_count)::int AS n FROM promotion_event");
+      const { rows } = await embedded.pool.query(
+        "SELECT max(added_count + removed_count)::int AS n FROM promotion_event",
+      );
       expect(rows[0].n).toBeGreaterThanOrEqual(2000);
-      expect(await dumpRepository(embedded.pool, "acme/same")).toEqual(await dumpRepository(server.pool, "acme/same"));
+      expect(await dumpRepository(embedded.pool, "acme/same")).toEqual(
+        await dumpRepository(server.pool, "acme/same"),
+      );
     } finally {
       await embedded.close();
       await server.drop();

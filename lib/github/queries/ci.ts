@@ -1,5 +1,12 @@
 import { CHECK_RUNS_BATCH, DEPLOYMENT_REVIEWS_BATCH, DEPLOYMENT_REVIEWS_PER_RUN } from "./cost";
-import { assertBatch, CHECK_RUN_FIELDS, RATE_LIMIT, SUITE_FIELDS, variableList, withFragments } from "./fragments";
+import {
+  assertBatch,
+  CHECK_RUN_FIELDS,
+  RATE_LIMIT,
+  SUITE_FIELDS,
+  variableList,
+  withFragments,
+} from "./fragments";
 
 /** Check suites by node id with their check runs (and their own fields, refreshed). */
 export function checkRunsQuery(n: number): string {

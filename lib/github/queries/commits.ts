@@ -1,5 +1,12 @@
 import { COMMIT_OBJECTS_BATCH, COMMIT_SUITES_BATCH, HEADS_BATCH } from "./cost";
-import { assertBatch, COMMIT_FIELDS, RATE_LIMIT, SUITE_FIELDS, variableList, withFragments } from "./fragments";
+import {
+  assertBatch,
+  COMMIT_FIELDS,
+  RATE_LIMIT,
+  SUITE_FIELDS,
+  variableList,
+  withFragments,
+} from "./fragments";
 
 /** The default branch and the named branches' heads: one cheap request tells whether anything moved. */
 export function branchHeadsQuery(branches: number): string {

@@ -9,9 +9,12 @@ import { allQueryDocuments, MAX_ONE_POINT_REQUESTS } from "./index";
 describe("GitHub query documents", () => {
   const documents = allQueryDocuments();
 
-  it.each(documents.map((d) => [d.name, d] as const))("%s validates against GitHub's published schema", (_name, d) => {
-    expect(validateQuery(d.document).map((e) => e.message)).toEqual([]);
-  });
+  it.each(documents.map((d) => [d.name, d] as const))(
+    "%s validates against GitHub's published schema",
+    (_name, d) => {
+      expect(validateQuery(d.document).map((e) => e.message)).toEqual([]);
+    },
+  );
 
   it.each(documents.map((d) => [d.name, d] as const))(
     "%s costs one point and stays within GitHub's pagination and node limits",
