@@ -121,16 +121,18 @@ export async function importGit(
     let batch: NewCommitRow[] = [];
     let newCount = 0;
     let written = 0;
-    const writes: Promise<void>[] = [];
+    // One insert at a time on the connection (pg deprecates queueing queries on a busy
+    // client), chained so that the parser never waits for them.
+    let writes: Promise<void> = Promise.resolve();
     const writeBatch = () => {
       const rows = batch;
       batch = [];
-      const pending = insertCommits(client, repo.id, rows).then(() => {
+      writes = writes.then(async () => {
+        await insertCommits(client, repo.id, rows);
         written += rows.length;
         progress({ phase: "writing commits", done: written, unit: "commits" });
       });
-      pending.catch(() => {}); // observed below, after the stream ends
-      writes.push(pending);
+      writes.catch(() => {}); // observed below, after the stream ends
     };
     await readLog(absPath, { include, exclude }, (c) => {
       const row = c as NewCommitRow;
@@ -160,7 +162,7 @@ export async function importGit(
         return [[env.name, { events, computed: replayEnvironment(graph, events) }] as const];
       }),
     );
-    await Promise.all(writes);
+    await writes;
     summary.newCommits = newCount;
     summary.totalCommits = graph.size;
 

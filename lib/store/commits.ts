@@ -1,40 +1,46 @@
 import type { GitCommitRecord } from "../git/read-log";
 import { CommitGraph } from "../lineage/graph";
-import { arrayLiteral, inChunks, type Queryable } from "./sql";
+import { inChunks, type Queryable } from "./sql";
 
 export interface NewCommitRow extends GitCommitRecord {
   idx: number;
   parentIdx: number[];
 }
 
-/** Set-based insert of commits, a few thousand rows per statement. */
+/**
+ * Set-based insert of commits. The rows travel as one JSON document: JSON.stringify is
+ * native code, where pg's array parameters escape each element in JavaScript, and
+ * json_to_recordset turns JSON arrays straight into the int[] and text[] columns.
+ */
 export async function insertCommits(
   client: Queryable,
   repoId: number,
   rows: readonly NewCommitRow[],
 ): Promise<void> {
-  await inChunks(rows, 5000, async (chunk) => {
+  await inChunks(rows, 10_000, async (chunk) => {
+    const doc = JSON.stringify(
+      chunk.map((c) => ({
+        idx: c.idx,
+        sha: c.sha,
+        parents: c.parentIdx,
+        an: c.authorName,
+        ae: c.authorEmail,
+        at: c.authoredAtMs,
+        cn: c.committerName,
+        ce: c.committerEmail,
+        ct: c.committedAtMs,
+        msg: c.message,
+        paths: c.changedPaths,
+      })),
+    );
     await client.query(
       `INSERT INTO "commit" (repo_id, idx, sha, parents, author_name, author_email, authored_at,
          committer_name, committer_email, committed_at, message, changed_paths)
-       SELECT $1, t.idx, t.sha, t.parents::int[], t.an, t.ae, to_timestamp(t.at / 1000.0), t.cn, t.ce,
-         to_timestamp(t.ct / 1000.0), t.msg, t.paths::text[]
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::text[],
-         $10::float8[], $11::text[], $12::text[]) AS t(idx, sha, parents, an, ae, at, cn, ce, ct, msg, paths)`,
-      [
-        repoId,
-        chunk.map((c) => c.idx),
-        chunk.map((c) => c.sha),
-        chunk.map((c) => arrayLiteral(c.parentIdx)),
-        chunk.map((c) => c.authorName),
-        chunk.map((c) => c.authorEmail),
-        chunk.map((c) => c.authoredAtMs),
-        chunk.map((c) => c.committerName),
-        chunk.map((c) => c.committerEmail),
-        chunk.map((c) => c.committedAtMs),
-        chunk.map((c) => c.message),
-        chunk.map((c) => arrayLiteral(c.changedPaths)),
-      ],
+       SELECT $1, t.idx, t.sha, t.parents, t.an, t.ae, to_timestamp(t.at / 1000.0), t.cn, t.ce,
+         to_timestamp(t.ct / 1000.0), t.msg, t.paths
+       FROM json_to_recordset($2::json) AS t(idx int, sha text, parents int[], an text, ae text, at float8,
+         cn text, ce text, ct float8, msg text, paths text[])`,
+      [repoId, doc],
     );
   });
 }

@@ -150,29 +150,35 @@ export async function persistEnvironmentEvents(
     for (const r of rows) idBySeq.set(r.seq, r.id);
   };
   let batch: number[] = [];
-  const singles: Promise<void>[] = [];
-  const flush = async () => {
+  // Writes are chained, not awaited one by one: PostgreSQL writes one while the next is
+  // encoded, and only one query runs on the connection at a time.
+  let chain: Promise<void> = Promise.resolve();
+  const enqueue = (write: () => Promise<void>) => {
+    chain = chain.then(write);
+    chain.catch(() => {}); // observed when awaited below; must not go unhandled meanwhile
+  };
+  const flush = () => {
     if (batch.length === 0) return;
     const seqs = batch;
     batch = [];
-    const { rows } = await client.query<{ id: number; seq: number }>(INSERT, [
+    const params = [
       ...columns(seqs),
       seqs.map((q) => intArrayLiteral(results[q]?.added ?? [])),
       seqs.map((q) => intArrayLiteral(results[q]?.removed ?? [])),
-    ]);
-    record(rows);
+    ];
+    enqueue(async () => record((await client.query<{ id: number; seq: number }>(INSERT, params)).rows));
   };
   for (let seq = k; seq < events.length; seq++) {
     const size = (results[seq]?.added.length ?? 0) + (results[seq]?.removed.length ?? 0);
     if (size < 2000) {
       batch.push(seq);
-      if (batch.length >= 5000) await flush();
+      if (batch.length >= 5000) flush();
       continue;
     }
-    // Queued, not awaited: PostgreSQL writes this one while the next is encoded.
     const e = events[seq]!;
     const r = results[seq]!;
-    singles.push(
+    const encoded = [int4ArrayBinary(r.added), int4ArrayBinary(r.removed)];
+    enqueue(() =>
       client
         .query<{ id: number; seq: number }>(
           `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
@@ -194,19 +200,14 @@ export async function persistEnvironmentEvents(
             r.baseline,
             r.added.length,
             r.removed.length,
-            int4ArrayBinary(r.added),
-            int4ArrayBinary(r.removed),
+            ...encoded,
           ],
         )
         .then(({ rows }) => record(rows)),
     );
-    singles.at(-1)!.catch(() => {}); // observed by Promise.all below; a failure must not go unhandled meanwhile
   }
-  await flush();
-  await Promise.all(singles);
-  summary.eventCommitRows = events
-    .slice(k)
-    .reduce((n, _e, i) => n + (results[k + i]?.added.length ?? 0) + (results[k + i]?.removed.length ?? 0), 0);
+  flush();
+  await chain;
 
   const idOfSeq = (seq: number) => idBySeq.get(seq)!;
   summary.eventCommitRows = events

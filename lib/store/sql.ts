@@ -1,3 +1,4 @@
+import os from "node:os";
 import type pg from "pg";
 import type { Db } from "../db/client";
 
@@ -38,19 +39,19 @@ export function intArrayLiteral(values: readonly number[]): string {
  * 6.9-million-element array: 0.85 s instead of 2.0 s).
  */
 export function int4ArrayBinary(values: readonly number[]): Buffer {
-  const buf = Buffer.allocUnsafe(20 + values.length * 8);
-  buf.writeInt32BE(1, 0); // dimensions
-  buf.writeInt32BE(0, 4); // no nulls
-  buf.writeInt32BE(23, 8); // element type: int4
-  buf.writeInt32BE(values.length, 12);
-  buf.writeInt32BE(1, 16); // lower bound
-  let offset = 20;
-  for (const v of values) {
-    buf.writeInt32BE(4, offset);
-    buf.writeInt32BE(v, offset + 4);
-    offset += 8;
+  // Laid out as native int32s and byte-swapped to network order in one native call.
+  const words = new Int32Array(5 + values.length * 2);
+  words[0] = 1; // dimensions
+  words[1] = 0; // no nulls
+  words[2] = 23; // element type: int4
+  words[3] = values.length;
+  words[4] = 1; // lower bound
+  for (let i = 0, o = 5; i < values.length; i++, o += 2) {
+    words[o] = 4;
+    words[o + 1] = values[i]!;
   }
-  return buf;
+  const buf = Buffer.from(words.buffer, words.byteOffset, words.byteLength);
+  return os.endianness() === "LE" ? buf.swap32() : buf;
 }
 
 /** Calls fn on consecutive slices of at most `size` items. */
