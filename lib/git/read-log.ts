@@ -18,6 +18,8 @@ export interface GitCommitRecord {
 // anything but NUL. \x01 marks a header so the parser can check it is in step.
 const FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B%x00";
 const HEADER_FIELDS = 9;
+const COLON = 0x3a;
+const NEWLINE = 0x0a;
 
 /**
  * Streams the commits reachable from `include` but not from `exclude`, parents before
@@ -113,7 +115,17 @@ export async function readLog(
     for (;;) {
       const nul = buf.indexOf(0, start);
       if (nul < 0) break;
-      onToken(buf.toString("utf8", start, nul));
+      // A ":mode mode sha sha status" token only says a path follows: no need to decode it.
+      const first = buf[start];
+      if (
+        !expectPath &&
+        header.length === 0 &&
+        (first === COLON || (first === NEWLINE && buf[start + 1] === COLON))
+      ) {
+        expectPath = true;
+      } else {
+        onToken(buf.toString("utf8", start, nul));
+      }
       start = nul + 1;
     }
     pending = start < buf.length ? buf.subarray(start) : undefined;

@@ -227,15 +227,15 @@ export async function persistEnvironmentEvents(
     reachEvent.push(idOfSeq(seq));
     reachCurrent.push(replay.isMember(x));
   }
-  for (let i = 0; i < reachCommit.length; i += 50_000) {
+  for (let i = 0; i < reachCommit.length; i += 500_000) {
     await client.query(
       `INSERT INTO env_reach (env_id, commit_idx, first_event_id, current)
-       SELECT $1, * FROM unnest($2::int[], $3::int[], $4::bool[])`,
+       SELECT $1, t.c, t.e, t.cur = 1 FROM unnest($2::int4[], $3::int4[], $4::int4[]) AS t(c, e, cur)`,
       [
         envId,
-        reachCommit.slice(i, i + 50_000),
-        reachEvent.slice(i, i + 50_000),
-        reachCurrent.slice(i, i + 50_000),
+        int4ArrayBinary(reachCommit.slice(i, i + 500_000)),
+        int4ArrayBinary(reachEvent.slice(i, i + 500_000)),
+        int4ArrayBinary(reachCurrent.slice(i, i + 500_000).map(Number)),
       ],
     );
   }
