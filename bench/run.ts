@@ -11,7 +11,7 @@ import type { TEnvironmentConfig } from "../lib/config/schema";
 import { openDatabase } from "../lib/db/client";
 import { applyMigrations } from "../lib/db/migrate";
 import { createEmptyDatabase } from "../lib/db/testing/databases";
-import { buildHistory } from "../lib/git/testing/build-history";
+import { buildHistory, mulberry32 } from "../lib/git/testing/build-history";
 import { diffRevisions } from "../lib/lineage/diff";
 import { getCommitGraph } from "../lib/lineage/graph-cache";
 import { getRepositoryOrThrow } from "../lib/lineage/repositories";
@@ -114,7 +114,7 @@ async function main() {
     try {
       const repo = await getRepositoryOrThrow(db, REPO);
       const graph = await getCommitGraph(db, repo);
-      const rng = mulberry(1);
+      const rng = mulberry32(1);
       const shas = Array.from({ length: 1000 }, () => graph.shas[Math.floor(rng() * graph.size)]!);
       for (const sha of shas.slice(0, 50)) await findWhere(db, { repo: REPO, revisions: [sha] }); // warm-up
       const whereMs: number[] = [];
@@ -213,17 +213,6 @@ async function main() {
   }
   mkdirSync(path.join(ROOT, ".bench"), { recursive: true });
   writeFileSync(path.join(ROOT, ".bench", "last.json"), `${JSON.stringify(results, null, 2)}\n`);
-}
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 await main();

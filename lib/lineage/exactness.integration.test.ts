@@ -10,7 +10,7 @@ import { compileGlob } from "../config/glob";
 import type { TRepositoryConfig } from "../config/schema";
 import { openTestDatabase } from "../db/testing/test-db";
 import { importGit } from "../git/import-git";
-import { buildHistory } from "../git/testing/build-history";
+import { buildHistory, mulberry32 } from "../git/testing/build-history";
 import { git, gitLines } from "../git/testing/git";
 import { diffRevisions } from "./diff";
 import { findEnvironmentEvents } from "./events-query";
@@ -192,7 +192,7 @@ describe("import-git exactness against git", () => {
       ...tagsInCreatorOrder(dir, "v*").map((t) => t.name),
       ...gitLines(dir, ["for-each-ref", "--format=%(refname:strip=2)", "refs/heads"]),
     ];
-    const rng = mulberry(7);
+    const rng = mulberry32(7);
     for (let k = 0; k < 25; k++) {
       const a = refs[Math.floor(rng() * refs.length)]!;
       const b = refs[Math.floor(rng() * refs.length)]!;
@@ -245,14 +245,3 @@ describe("import-git exactness against git", () => {
     }
   });
 });
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
