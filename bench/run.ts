@@ -17,6 +17,7 @@ import { getCommitGraph } from "../lib/lineage/graph-cache";
 import { getRepositoryOrThrow } from "../lib/lineage/repositories";
 import { rangeDiff } from "../lib/lineage/walk";
 import { findWhere } from "../lib/lineage/where";
+import { runGithubSyncBench } from "./github-sync";
 import { summarise } from "./stats";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -215,4 +216,6 @@ async function main() {
   writeFileSync(path.join(ROOT, ".bench", "last.json"), `${JSON.stringify(results, null, 2)}\n`);
 }
 
-await main();
+// BENCH_ONLY=import or BENCH_ONLY=github runs one half.
+if (process.env.BENCH_ONLY !== "github") await main();
+if (process.env.BENCH_ONLY !== "import") await runGithubSyncBench();

@@ -2,8 +2,11 @@ import { Command, CommanderError, Option } from "commander";
 import { getRepositoryConfigOrThrow, loadConfig } from "../config/load-config";
 import { type Db, openDatabase } from "../db/client";
 import { applyMigrations } from "../db/migrate";
+import { getEnv } from "../env";
 import { AppError, userMessage } from "../errors";
 import { importGit } from "../git/import-git";
+import { syncProgressPrinter } from "../github/progress";
+import { syncRepositories } from "../github/sync";
 import { diffRevisions } from "../lineage/diff";
 import { findEnvironmentEvents } from "../lineage/events-query";
 import { findWhere } from "../lineage/where";
@@ -168,6 +171,79 @@ export function buildProgram(): Command {
                 : "",
         ]),
       );
+    });
+
+  program
+    .command("sync")
+    .description(
+      "read the configured repositories from GitHub's GraphQL API (GITHUB_TOKEN, GITHUB_GRAPHQL_URL): everything once, then only what changed",
+    )
+    .option(
+      "--repo <owner/name>",
+      "only this repository (repeat for several)",
+      (v, all: string[]) => [...all, v],
+      [],
+    )
+    .option("--full", "re-read every page instead of stopping at the last sync's high-water marks")
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (opts: { repo: string[]; full?: boolean; config?: string; json?: boolean }) => {
+      const config = loadConfig(opts.config);
+      const env = getEnv();
+      const progress = syncProgressPrinter(process.stderr);
+      const summary = await withDb((db) =>
+        syncRepositories(db, {
+          config,
+          repos: opts.repo,
+          token: env.GITHUB_TOKEN ?? "",
+          url: env.GITHUB_GRAPHQL_URL,
+          progress,
+          full: opts.full,
+        }),
+      );
+      progress.end();
+      if (opts.json) return printJson(summary);
+      const count = (
+        r: (typeof summary.repos)[number],
+        k: keyof (typeof summary.repos)[number]["resources"],
+      ) => r.resources[k]?.items ?? 0;
+      printTable(
+        ["repository", "new commits", "PRs", "deployments", "check runs", "tags", "requests", "points"],
+        summary.repos.map((r) => [
+          r.repo,
+          r.commits.newCommits,
+          count(r, "pull_requests"),
+          count(r, "deployments"),
+          count(r, "check_runs"),
+          count(r, "tags"),
+          Object.values(r.resources).reduce((n, s) => n + (s?.requests ?? 0), 0),
+          Object.values(r.resources).reduce((n, s) => n + (s?.points ?? 0), 0),
+        ]),
+      );
+      console.error(
+        `${summary.requests} requests, ${summary.points} points used, ${summary.remaining ?? "?"} remaining, ${summary.seconds.toFixed(1)} s`,
+      );
+    });
+
+  program
+    .command("simulator")
+    .description(
+      "serve a GitHub GraphQL simulator: --seed N --size small|medium|large --port P [--write-config F] [--faults RATE]",
+    )
+    .helpOption(false)
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .argument("[options...]")
+    .action(async (args: string[]) => {
+      // Loaded on demand: the simulator (and GitHub's schema) is no part of the other commands.
+      const { runSimulatorCli } = await import("../github/simulator/index");
+      try {
+        await runSimulatorCli(args);
+      } catch (err) {
+        const message = (err as Error).message;
+        if (args.includes("--help") || args.includes("-h")) return void console.log(message);
+        throw new AppError("INVALID_ARGUMENT", message.split("\n")[0]!);
+      }
     });
 
   return program;

@@ -6,10 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TRepositoryConfig } from "../config/schema";
 import { openTestDatabase } from "../db/testing/test-db";
 import { AppError } from "../errors";
+import { materializeRepository } from "../github/sync/materialize";
+import { stageGithubCommits } from "../store/github-commits";
+import { ensureRepository } from "../store/github-sync-state";
 import { dumpRepository } from "../store/testing/dump";
 import { importGit } from "./import-git";
 import { buildHistory } from "./testing/build-history";
-import { commitAt, git, gitLines, tagAt } from "./testing/git";
+import { commitAt, commitEnv, git, gitLines, initRepo, tagAt } from "./testing/git";
 
 const REPO = "acme/incremental";
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -154,6 +157,63 @@ describe("import-git (real git, real PostgreSQL)", () => {
     );
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM repository");
     expect(rows[0].n).toBe(0);
+  });
+});
+
+describe("import-git after lineage sync", () => {
+  it("keeps the idx of commits sync stored first, adds the rest, and fills in their changed paths", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-sync-first-"));
+    dirs.push(dir);
+    initRepo(dir);
+    const shas: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(path.join(dir, `file-${i}.txt`), `${i}\n`);
+      git(dir, ["add", "."]);
+      git(dir, ["commit", "-q", "-m", `c${i}`], undefined, { env: commitEnv(1_700_000_000 + i * 60) });
+      shas.push(git(dir, ["rev-parse", "HEAD"]).trim());
+    }
+    const config: TRepositoryConfig = {
+      repo: "acme/sync-first",
+      environments: [{ name: "dev", source: { branch: "main" } }],
+    };
+    const db = await newDb();
+    const repoId = await ensureRepository(db.pool, config.repo);
+    // What sync stages for the first three commits: GitHub's data, no file lists.
+    await stageGithubCommits(
+      db.pool,
+      repoId,
+      1,
+      shas.slice(0, 3).map((sha, i) => ({
+        sha,
+        parentShas: i ? [shas[i - 1]!] : [],
+        message: `c${i}`,
+        authorName: "Lineage Test",
+        authorEmail: "test@lineage.invalid",
+        authorLogin: null,
+        authoredAt: new Date((1_700_000_000 + i * 60) * 1000).toISOString(),
+        committerName: "Lineage Test",
+        committerEmail: "test@lineage.invalid",
+        committerLogin: null,
+        committedAt: new Date((1_700_000_000 + i * 60) * 1000).toISOString(),
+        committedViaWeb: false,
+        signature: null,
+      })),
+    );
+    await materializeRepository(db, { repoId, config });
+    const before = await db.pool.query<{ idx: number; sha: string }>(
+      `SELECT idx, sha FROM "commit" ORDER BY idx`,
+    );
+    expect(before.rows.map((r) => r.sha)).toEqual(shas.slice(0, 3));
+
+    const summary = await importGit(db, { clonePath: dir, repoConfig: config });
+    expect(summary.newCommits).toBe(2);
+    expect(summary.totalCommits).toBe(5);
+    const { rows } = await db.pool.query<{ idx: number; sha: string; changed_paths: string[] }>(
+      `SELECT idx, sha, changed_paths FROM "commit" ORDER BY idx`,
+    );
+    expect(rows.map((r) => [r.idx, r.sha, r.changed_paths])).toEqual(
+      shas.map((sha, i) => [i, sha, [`file-${i}.txt`]]),
+    );
   });
 });
 

@@ -134,7 +134,15 @@ export async function importGit(
       });
       writes.catch(() => {}); // observed below, after the stream ends
     };
+    // Commits that lineage sync stored first (same SHA) keep their idx; the clone adds the
+    // changed paths GitHub's GraphQL API cannot give.
+    const pathsOfStored: { idx: number; paths: string[] }[] = [];
     await readLog(absPath, { include, exclude }, (c) => {
+      const known = graph.indexOf(c.sha);
+      if (known !== undefined) {
+        pathsOfStored.push({ idx: known, paths: c.changedPaths });
+        return;
+      }
       const row = c as NewCommitRow;
       row.parentIdx = [];
       for (const p of c.parents) {
@@ -163,6 +171,14 @@ export async function importGit(
       }),
     );
     await writes;
+    if (pathsOfStored.length) {
+      await client.query(
+        `UPDATE "commit" c SET changed_paths = t.paths
+         FROM json_to_recordset($2::json) AS t(idx int, paths text[])
+         WHERE c.repo_id = $1 AND c.idx = t.idx AND c.changed_paths IS DISTINCT FROM t.paths`,
+        [repo.id, JSON.stringify(pathsOfStored)],
+      );
+    }
     summary.newCommits = newCount;
     summary.totalCommits = graph.size;
 

@@ -58,11 +58,19 @@ export interface GithubClientOptions {
   fetch?: typeof fetch;
 }
 
+export interface QueryOptions {
+  /**
+   * Paths (aliased objects of a batch) where NOT_FOUND means "gone", not "fail": the answer is
+   * kept with null there. A workflow run someone deleted must not stop every later sync.
+   */
+  nullable?: (path: readonly (string | number)[]) => boolean;
+}
+
 /** The slice of the client the sync engine uses, so tests can wrap or replace it. */
 export interface GraphqlClient {
   readonly url: string;
   readonly stats: GithubClientStats;
-  query<T>(document: string, variables?: Record<string, unknown>): Promise<T>;
+  query<T>(document: string, variables?: Record<string, unknown>, options?: QueryOptions): Promise<T>;
 }
 
 // @octokit/graphql treats these option names as request options, not variables.
@@ -193,7 +201,11 @@ export class GithubClient implements GraphqlClient {
     };
   }
 
-  async query<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async query<T>(
+    document: string,
+    variables: Record<string, unknown> = {},
+    options: QueryOptions = {},
+  ): Promise<T> {
     for (const key of Object.keys(variables)) {
       if (RESERVED_VARIABLES.has(key)) throw new Error(`GraphQL variable name "${key}" is reserved`);
     }
@@ -220,8 +232,15 @@ export class GithubClient implements GraphqlClient {
         op.points += cost;
         return data;
       } catch (error) {
-        this.stats.failures++;
         this.noteRateLimit(attempt.headers, undefined);
+        const kept = this.keepDespiteNotFound<T>(error, options);
+        if (kept) {
+          const cost = kept.rateLimit?.cost ?? 0;
+          this.stats.points += cost;
+          this.stats.byOperation[operation]!.points += cost;
+          return kept;
+        }
+        this.stats.failures++;
         verdict = this.classify(error, attempt, operation);
       } finally {
         this.semaphore.release();
@@ -267,6 +286,17 @@ export class GithubClient implements GraphqlClient {
         }
       }
     }
+  }
+
+  private keepDespiteNotFound<T>(
+    error: unknown,
+    options: QueryOptions,
+  ): (T & { rateLimit?: RateLimitInfo }) | null {
+    if (!options.nullable || !(error instanceof GraphqlResponseError) || !error.data) return null;
+    const errors = (error.errors ?? []) as GraphqlErrorEntry[];
+    const gone = (e: GraphqlErrorEntry) =>
+      (e.type ?? e.extensions?.type) === "NOT_FOUND" && e.path !== undefined && options.nullable!(e.path);
+    return errors.length > 0 && errors.every(gone) ? (error.data as T & { rateLimit?: RateLimitInfo }) : null;
   }
 
   private instrumentedFetch(attempt: Attempt): typeof fetch {

@@ -235,7 +235,13 @@ function refView(r: RepoIndex, full: string, prefix?: string): RefView | null {
       ? r.tagByName.has(full.slice("refs/tags/".length))
       : false;
   if (!exists) return null;
-  return { __typename: "Ref", r, full, prefix: prefix ?? full.slice(0, full.lastIndexOf("/") + 1) };
+  // GitHub names a ref relative to its namespace: refs/heads/feature/x is "feature/x", prefix "refs/heads/".
+  return {
+    __typename: "Ref",
+    r,
+    full,
+    prefix: prefix ?? full.slice(0, full.indexOf("/", "refs/".length) + 1),
+  };
 }
 
 /** Resolves a short or qualified ref name the way `Repository.ref(qualifiedName:)` does. */

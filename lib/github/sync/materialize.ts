@@ -1,0 +1,181 @@
+import { compileGlob } from "../../config/glob";
+import type { TRepositoryConfig } from "../../config/schema";
+import type { Db } from "../../db/client";
+import { AppError } from "../../errors";
+import type { EventSpec } from "../../lineage/events";
+import type { CommitGraph } from "../../lineage/graph";
+import { insertCommits, loadGraph, type NewCommitRow } from "../../store/commits";
+import { type PersistSummary, persistEnvironmentEvents } from "../../store/environment-events";
+import { syncEnvironments } from "../../store/environments";
+import { findUnmaterializedCommits, type StagedCommit } from "../../store/github-commits";
+import { type DeploymentForEvents, findDeploymentsForEvents } from "../../store/github-deployments";
+import { type Queryable, withTransaction } from "../../store/sql";
+
+export interface MaterializeSummary {
+  newCommits: number;
+  /** Staged commits left out because part of their ancestry is not staged (yet). */
+  waiting: number;
+  totalCommits: number;
+  environments: ({ name: string } & PersistSummary)[];
+}
+
+/**
+ * Staged commits in parents-first order, each after all its parents; ties broken by commit
+ * date then SHA so the same staged set always gets the same idx. A commit whose ancestry
+ * reaches a SHA neither stored nor staged waits (with its descendants) for a later run.
+ */
+export function orderParentsFirst(staged: readonly StagedCommit[], graph: CommitGraph): StagedCommit[] {
+  const bySha = new Map(staged.map((c) => [c.sha, c]));
+  const sorted = [...staged].sort(
+    (a, b) => a.committedAtMs - b.committedAtMs || (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0),
+  );
+  const state = new Map<string, "visiting" | "done" | "blocked">();
+  const out: StagedCommit[] = [];
+  for (const start of sorted) {
+    if (state.has(start.sha)) continue;
+    // Iterative DFS: a long first-parent chain would overflow the stack recursively.
+    const stack: { c: StagedCommit; i: number }[] = [{ c: start, i: 0 }];
+    state.set(start.sha, "visiting");
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.i < top.c.parentShas.length) {
+        const p = top.c.parentShas[top.i++]!;
+        if (graph.indexOf(p) !== undefined || state.get(p) === "done") continue;
+        const parent = bySha.get(p);
+        if (!parent || state.get(p) === "blocked") {
+          state.set(top.c.sha, "blocked");
+          continue;
+        }
+        if (state.get(p) === "visiting") throw new AppError("UPSTREAM", `commit ${p} is its own ancestor`);
+        state.set(p, "visiting");
+        stack.push({ c: parent, i: 0 });
+        continue;
+      }
+      stack.pop();
+      if (state.get(top.c.sha) === "blocked") {
+        const child = stack[stack.length - 1];
+        if (child) state.set(child.c.sha, "blocked");
+        continue;
+      }
+      state.set(top.c.sha, "done");
+      out.push(top.c);
+    }
+  }
+  return out;
+}
+
+/** GitHub's rule, as product.md states it: a deployment counts once it succeeded. */
+export function deploymentCounts(d: Pick<DeploymentForEvents, "statuses" | "state">): boolean {
+  const latest = d.statuses[d.statuses.length - 1] ?? null;
+  if (latest === "SUCCESS") return true;
+  const succeeded = d.statuses.includes("SUCCESS");
+  return succeeded && (latest === "INACTIVE" || latest === "ACTIVE" || d.state === "ACTIVE");
+}
+
+export function deploymentEvents(
+  graph: CommitGraph,
+  deployments: readonly DeploymentForEvents[],
+  pattern: string,
+): EventSpec[] {
+  const matches = compileGlob(pattern);
+  const events: EventSpec[] = [];
+  for (const d of deployments) {
+    if (d.environment === null || !matches(d.environment)) continue;
+    const commit = graph.indexOf(d.sha);
+    // A deployment of a commit GitHub no longer has cannot be placed in the graph.
+    if (commit === undefined) continue;
+    events.push({
+      commit,
+      sha: d.sha,
+      atMs: d.createdAtMs,
+      actor: d.creatorLogin,
+      source: "deployments",
+      ref: d.refName ?? d.environment,
+      counted: deploymentCounts(d),
+      status: d.statuses[d.statuses.length - 1] ?? d.state,
+    });
+  }
+  return events;
+}
+
+/**
+ * Adds the staged commits to the `commit` graph and recomputes the events of the
+ * environments fed by deployments, in one transaction under import-git's lock: both number
+ * commits, and whichever comes second continues from the other's count.
+ */
+export async function materializeRepository(
+  db: Db,
+  { repoId, config }: { repoId: number; config: TRepositoryConfig },
+): Promise<MaterializeSummary> {
+  return withTransaction(db, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('lineage-import:' || $1))", [config.repo]);
+    const { rows } = await client.query<{ commit_count: number }>(
+      "SELECT commit_count FROM repository WHERE id = $1",
+      [repoId],
+    );
+    const graph = await loadGraph(client, repoId);
+    if (graph.size !== rows[0]?.commit_count) {
+      throw new AppError("CONFLICT", `repository ${config.repo}: stored commit count does not match; re-run`);
+    }
+    const staged = await findUnmaterializedCommits(client, repoId);
+    const ordered = orderParentsFirst(staged, graph);
+    const fresh: NewCommitRow[] = ordered.map((c) => {
+      const parentIdx = c.parentShas.map((p) => graph.indexOf(p)!);
+      const idx = graph.add(c.sha, parentIdx, c.committedAtMs);
+      return {
+        idx,
+        parentIdx,
+        sha: c.sha,
+        parents: c.parentShas,
+        authorName: c.authorName ?? "",
+        authorEmail: c.authorEmail ?? "",
+        authoredAtMs: c.authoredAtMs,
+        committerName: c.committerName ?? "",
+        committerEmail: c.committerEmail ?? "",
+        committedAtMs: c.committedAtMs,
+        message: c.message,
+        // GraphQL's history carries no file lists; an import-git of a clone supplies them.
+        changedPaths: [],
+      };
+    });
+    await insertCommits(client, repoId, fresh);
+    await client.query("UPDATE repository SET commit_count = $2 WHERE id = $1", [repoId, graph.size]);
+
+    const summary: MaterializeSummary = {
+      newCommits: fresh.length,
+      waiting: staged.length - fresh.length,
+      totalCommits: graph.size,
+      environments: [],
+    };
+    const envs = await syncEnvironments(client, repoId, config.environments);
+    const deploymentEnvs = envs.filter((e) => e.sourceKind === "deployments");
+    if (deploymentEnvs.length === 0) return summary;
+    const deployments = await findDeploymentsForEvents(client, repoId);
+    for (const env of deploymentEnvs) {
+      const events = deploymentEvents(graph, deployments, env.pattern);
+      const result = await persistEnvironmentEvents(client, { envId: env.id, graph, events });
+      await refreshEventDetails(client, env.id, events);
+      summary.environments.push({ name: env.name, ...result });
+    }
+    return summary;
+  });
+}
+
+/**
+ * persistEnvironmentEvents keeps an unchanged event as it is, and a deployment's status and
+ * actor are not part of "unchanged": a deployment superseded since turns INACTIVE. Bring them up to date.
+ */
+async function refreshEventDetails(
+  client: Queryable,
+  envId: number,
+  events: readonly EventSpec[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(
+    `UPDATE promotion_event e SET status = t.status, actor = t.actor
+     FROM unnest($2::int[], $3::text[], $4::text[]) AS t(seq, status, actor)
+     WHERE e.env_id = $1 AND e.seq = t.seq
+       AND (e.status IS DISTINCT FROM t.status OR e.actor IS DISTINCT FROM t.actor)`,
+    [envId, events.map((_, i) => i), events.map((e) => e.status), events.map((e) => e.actor)],
+  );
+}
