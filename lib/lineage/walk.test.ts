@@ -58,6 +58,16 @@ describe("rangeDiff", () => {
     expect(names(r.removed)).toEqual(["e", "f", "m1"]);
   });
 
+  it("takes several commits on a side as the union of their ancestries", () => {
+    const { g, id, names } = graphOf(history);
+    // anc(f) \ (anc(x1) ∪ anc(c)) = the main-line commits after the criss-cross fork point.
+    const r = rangeDiff(g, id("f"), [id("x1"), id("c")]);
+    expect(names(r.removed)).toEqual(["e", "f", "m1"]);
+    expect(names(r.added)).toEqual(["x1"]);
+    // With nothing on the other side, everything below is removed.
+    expect(names(rangeDiff(g, id("m1"), []).removed)).toEqual(["a", "b", "c", "d", "m1"]);
+  });
+
   it("is empty between a commit and itself", () => {
     const { g, id } = graphOf(history);
     expect(rangeDiff(g, id("m1"), id("m1"))).toEqual({ added: [], removed: [] });

@@ -56,11 +56,12 @@ class GenerationHeap {
  * `git rev-list to..from`. Paints both sides down the graph in decreasing generation
  * order; once every queued commit is reachable from both sides, nothing below can be in
  * either difference, so the walk touches only the two differences and their boundary.
+ * Either side may be several commits (the union of their ancestries).
  */
 export function rangeDiff(
   graph: CommitGraph,
-  from: number,
-  to: number,
+  from: number | readonly number[],
+  to: number | readonly number[],
 ): { added: number[]; removed: number[] } {
   const added: number[] = [];
   const removed: number[] = [];
@@ -85,8 +86,8 @@ export function rangeDiff(
   };
 
   try {
-    mark(from, FROM);
-    mark(to, TO);
+    for (const x of typeof from === "number" ? [from] : from) mark(x, FROM);
+    for (const x of typeof to === "number" ? [to] : to) mark(x, TO);
     while (live > 0) {
       const x = heap.pop();
       const f = flags[x]! & BOTH;
@@ -206,6 +207,8 @@ export class EnvironmentReplay {
       const stamp = ++this.stamp;
       const visit = this.visitStamp;
       let containsPrev = baseline;
+      // Members met at the edge of the walk: anc(commit) ∩ anc(prev) = anc(boundary).
+      const boundary: number[] = [];
       const stack = [commit];
       visit[commit] = stamp;
       while (stack.length) {
@@ -213,15 +216,19 @@ export class EnvironmentReplay {
         added.push(x);
         for (let k = parentStart[x]!, end = parentStart[x + 1]!; k < end; k++) {
           const p = parentList[k]!;
+          if (visit[p] === stamp) continue;
+          visit[p] = stamp;
           if (member[p]) {
             if (p === this.prev) containsPrev = true;
-          } else if (visit[p] !== stamp) {
-            visit[p] = stamp;
+            boundary.push(p);
+          } else {
             stack.push(p);
           }
         }
       }
-      if (!containsPrev) removed = rangeDiff(this.graph, this.prev, commit).removed;
+      // removed = anc(prev) \ anc(boundary): a walk over the removed side only, as the added
+      // side is known already.
+      if (!containsPrev) removed = rangeDiff(this.graph, this.prev, boundary).removed;
     } else if (commit !== this.prev) {
       // The new commit is an ancestor of the previous one: a pure rollback.
       removed = rangeDiff(this.graph, this.prev, commit).removed;
