@@ -33,6 +33,31 @@ export async function createEmptyDatabase(
   return { name, url: databaseUrl(name), drop: () => dropDatabase(name) };
 }
 
+/**
+ * Drops test databases that a killed run left behind: their names carry their creation
+ * time (see uniqueName), and none lives for hours, so older ones are safe to remove even
+ * while another run is going.
+ */
+export async function dropStaleTestDatabases(maxAgeMs = 2 * 3600_000): Promise<string[]> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname ~ '^lineage_(t|tpl|bench|bench_gh)_[0-9a-z]+_[0-9a-f]{8}$'",
+    );
+    const stale = rows
+      .map((r) => r.datname)
+      .filter((name) => {
+        const stamp = Number.parseInt(name.split("_").at(-2)!, 36);
+        return Number.isFinite(stamp) && Date.now() - stamp > maxAgeMs;
+      });
+    for (const name of stale) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    return stale;
+  } finally {
+    await client.end();
+  }
+}
+
 export async function dropDatabase(name: string): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }

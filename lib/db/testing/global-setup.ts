@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../migrate";
-import { createEmptyDatabase } from "./databases";
+import { createEmptyDatabase, dropStaleTestDatabases } from "./databases";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -9,6 +9,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  await dropStaleTestDatabases();
   const template = await createEmptyDatabase("lineage_tpl");
   await applyMigrations({ connectionString: template.url });
   project.provide("templateDatabase", template.name);
