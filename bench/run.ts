@@ -203,7 +203,7 @@ async function main() {
         `${check(diff.p95 <= 150)} diff of ~5,000 commits         p50 ${diff.p50.toFixed(1)} ms  p95 ${diff.p95.toFixed(1)} ms  (n=${diff.n}; target p95 ≤ 150 ms)`,
         `${check(cli.p95 <= 1500)} CLI where, start to exit       p50 ${cli.p50.toFixed(0)} ms  p95 ${cli.p95.toFixed(0)} ms  (n=${cli.n}; target ≤ 1.5 s)`,
         `${check(full.maxRssMiB <= 1024)} import peak RSS                 ${full.maxRssMiB.toFixed(0)} MiB  (target ≤ 1 GiB)`,
-        `stored: ${rows[0].events} events, ${rows[0].event_commits} added/removed rows, ${rows[0].reach} first-reach rows`,
+        `stored: ${rows[0].events} events, ${rows[0].event_commits} commits in added/removed sets, ${rows[0].reach} first-reach rows`,
       ];
       process.stdout.write(`\n${lines.join("\n")}\n`);
     } finally {

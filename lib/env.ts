@@ -32,8 +32,3 @@ export function getEnv(): TEnv {
   };
   return cached;
 }
-
-/** For tests that change process.env between cases. */
-export function resetEnvCache(): void {
-  cached = undefined;
-}

@@ -17,6 +17,14 @@ const configOption = () => new Option("--config <file>", "config file (default: 
 const jsonOption = () => new Option("--json", "print exactly one JSON document on stdout");
 const repoOption = () => new Option("--repo <owner/name>", "repository").makeOptionMandatory();
 
+/**
+ * Queries read the database, not the config; the config is still checked, so that a
+ * broken file (or a --config that does not exist) is reported rather than ignored.
+ */
+function checkConfig(file: string | undefined): void {
+  loadConfig(file);
+}
+
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDatabase();
   try {
@@ -92,7 +100,7 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (revisions: string[], opts: { repo: string; config?: string; json?: boolean }) => {
-      loadConfig(opts.config);
+      checkConfig(opts.config);
       const results = await withDb((db) => findWhere(db, { repo: opts.repo, revisions }));
       if (opts.json) return printJson(results);
       for (const r of results) {
@@ -120,7 +128,7 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (a: string, b: string, opts: { repo: string; config?: string; json?: boolean }) => {
-      loadConfig(opts.config);
+      checkConfig(opts.config);
       const result = await withDb((db) => diffRevisions(db, { repo: opts.repo, from: a, to: b }));
       if (opts.json) return printJson(result);
       console.log(
@@ -147,7 +155,7 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (opts: { repo: string; env: string; limit?: number; config?: string; json?: boolean }) => {
-      loadConfig(opts.config);
+      checkConfig(opts.config);
       const events = await withDb((db) =>
         findEnvironmentEvents(db, { repo: opts.repo, environment: opts.env, limit: opts.limit }),
       );

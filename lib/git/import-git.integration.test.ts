@@ -134,6 +134,19 @@ describe("import-git (real git, real PostgreSQL)", () => {
     expect(got).toEqual(await dumpRepository(fresh.pool, REPO));
   });
 
+  it("lets a second import of the same repository wait for the first, then find nothing to do", async () => {
+    const db = await newDb();
+    const [a, b] = await Promise.all([
+      importGit(db, { clonePath: dir, repoConfig }),
+      importGit(db, { clonePath: dir, repoConfig }),
+    ]);
+    expect([a.upToDate, b.upToDate].sort()).toEqual([false, true]);
+    expect(a.totalCommits).toBe(b.totalCommits);
+    const sequential = await newDb();
+    await importGit(sequential, { clonePath: dir, repoConfig });
+    expect(await dumpRepository(db.pool, REPO)).toEqual(await dumpRepository(sequential.pool, REPO));
+  });
+
   it("imports a bare mirror the same as its source clone", async () => {
     const mirror = mkdtempSync(path.join(os.tmpdir(), "lineage-mirror-"));
     dirs.push(mirror);

@@ -81,6 +81,9 @@ export async function importGit(
   }
 
   return withTransaction(db, async (client) => {
+    // Two imports of one repository would number commits twice: the second waits here, and
+    // reads the repository's row only once the first has committed.
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('lineage-import:' || $1))", [repoConfig.repo]);
     const { rows: repoRows } = await client.query<{
       id: number;
       commit_count: number;
@@ -92,8 +95,10 @@ export async function importGit(
       [repoConfig.repo, absPath],
     );
     const repo = repoRows[0]!;
-    // Two imports of one repository would number commits twice; the second waits here.
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('lineage-import:' || $1))", [repoConfig.repo]);
+    if (repo.import_fingerprint === fingerprint) {
+      // The import it waited for already brought the repository to this state.
+      return { ...summary, upToDate: true, totalCommits: repo.commit_count };
+    }
 
     const graph = new CommitGraph();
     if (repo.commit_count > 0) {
@@ -273,12 +278,10 @@ async function replaceTagsAndRefs(
 }
 
 /** The branch a `branch` source names: a local branch, else a unique remote-tracking one. */
-export function resolveBranchRef(refs: CloneRefs, branch: string): string | undefined {
+function resolveBranchRef(refs: CloneRefs, branch: string): string | undefined {
   const local = refs.branches.find((b) => b.name === `refs/heads/${branch}`);
   if (local) return local.commit;
-  const remote = refs.branches.filter(
-    (b) => /^refs\/remotes\/[^/]+\//.test(b.name) && b.name.replace(/^refs\/remotes\/[^/]+\//, "") === branch,
-  );
+  const remote = refs.branches.filter((b) => /^refs\/remotes\/[^/]+\/(.+)$/.exec(b.name)?.[1] === branch);
   const origin = remote.find((b) => b.name.startsWith("refs/remotes/origin/"));
   return (origin ?? (remote.length === 1 ? remote[0] : undefined))?.commit;
 }

@@ -35,7 +35,7 @@ async function resolveSide(db: Pick<Db, "pool">, repoId: number, rev: string): P
   return resolveRevision(db, repoId, rev);
 }
 
-export async function getCommitSummaries(
+async function getCommitSummaries(
   db: Pick<Db, "pool">,
   repoId: number,
   idxs: number[],

@@ -28,7 +28,3 @@ export async function getCommitGraph(
   }
   return entry.graph;
 }
-
-export function clearGraphCache(): void {
-  cache.clear();
-}

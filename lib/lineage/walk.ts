@@ -155,11 +155,6 @@ export function isAncestor(graph: CommitGraph, a: number, b: number): boolean {
   return false;
 }
 
-export interface EnvironmentStep {
-  /** Index of the event's commit in the graph. */
-  commit: number;
-}
-
 export interface StepResult {
   added: number[];
   removed: number[];

@@ -45,22 +45,6 @@ export async function insertCommits(
   });
 }
 
-/** idx of the given SHAs that are already stored. */
-export async function findCommitIdx(
-  client: Queryable,
-  repoId: number,
-  shas: readonly string[],
-): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  if (shas.length === 0) return found;
-  const { rows } = await client.query<{ sha: string; idx: number }>(
-    `SELECT sha, idx FROM "commit" WHERE repo_id = $1 AND sha = ANY($2::text[])`,
-    [repoId, shas],
-  );
-  for (const r of rows) found.set(r.sha, r.idx);
-  return found;
-}
-
 /** Loads commits idx >= from into the graph (which must already hold 0..from-1). */
 export async function loadGraphInto(
   client: Queryable,

@@ -2,7 +2,7 @@ import type { SourceKind } from "../config/schema";
 import type { EventSpec } from "../lineage/events";
 import type { CommitGraph } from "../lineage/graph";
 import { EnvironmentReplay, rangeDiff, type StepResult } from "../lineage/walk";
-import { inChunks, int4ArrayBinary, intArrayLiteral, type Queryable } from "./sql";
+import { int4ArrayBinary, intArrayLiteral, type Queryable } from "./sql";
 
 interface StoredEvent {
   id: number;
@@ -12,6 +12,8 @@ interface StoredEvent {
   ref: string;
   counted: boolean;
   source: SourceKind;
+  status: string | null;
+  actor: string | null;
 }
 
 function sameEvent(a: StoredEvent, b: EventSpec): boolean {
@@ -24,6 +26,9 @@ function sameEvent(a: StoredEvent, b: EventSpec): boolean {
   );
 }
 
+const EVENT_COLUMNS = `env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status, is_baseline,
+  added_count, removed_count, added_commits, removed_commits`;
+
 export interface PersistSummary {
   events: number;
   unchanged: number;
@@ -32,12 +37,6 @@ export interface PersistSummary {
   eventCommitRows: number;
 }
 
-/**
- * Stores an environment's events with their added/removed sets and each commit's first
- * reach. Events are compared with what is stored: the common prefix stays, only the rest is
- * rewritten (a new tag at the end rewrites one event), and `current` flags are flipped only
- * for the commits between the old and the new latest counted event.
- */
 export interface ReplayedEnvironment {
   replay: EnvironmentReplay;
   /** Per event seq: its added/removed sets (undefined for events that do not count). */
@@ -59,6 +58,13 @@ export function replayEnvironment(graph: CommitGraph, events: readonly EventSpec
   return { replay, results, stepSeq };
 }
 
+/**
+ * Stores an environment's events with their added/removed sets and each commit's first
+ * reach. Events are compared with what is stored: the common prefix stays, only the rest is
+ * rewritten (a new tag at the end rewrites one event), and `current` flags are flipped only
+ * for the commits between the old and the new latest counted event. A kept event whose
+ * status or actor changed is updated in place.
+ */
 export async function persistEnvironmentEvents(
   client: Queryable,
   {
@@ -69,7 +75,7 @@ export async function persistEnvironmentEvents(
   }: { envId: number; graph: CommitGraph; events: readonly EventSpec[]; computed?: ReplayedEnvironment },
 ): Promise<PersistSummary> {
   const { rows: stored } = await client.query<StoredEvent>(
-    "SELECT id, seq, sha, at, ref, counted, source FROM promotion_event WHERE env_id = $1 ORDER BY seq",
+    "SELECT id, seq, sha, at, ref, counted, source, status, actor FROM promotion_event WHERE env_id = $1 ORDER BY seq",
     [envId],
   );
   let k = 0;
@@ -80,11 +86,25 @@ export async function persistEnvironmentEvents(
     written: events.length - k,
     eventCommitRows: 0,
   };
+  // A kept event's details can still change (a deployment superseded since turns INACTIVE).
+  const details = stored
+    .slice(0, k)
+    .filter((e) => e.status !== events[e.seq]!.status || e.actor !== events[e.seq]!.actor);
+  if (details.length) {
+    await client.query(
+      `UPDATE promotion_event e SET status = t.status, actor = t.actor
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS t(id, status, actor) WHERE e.id = t.id`,
+      [
+        details.map((e) => e.id),
+        details.map((e) => events[e.seq]!.status),
+        details.map((e) => events[e.seq]!.actor),
+      ],
+    );
+  }
   if (k === stored.length && k === events.length) return summary;
 
-  const { replay, results: allResults, stepSeq } = computed ?? replayEnvironment(graph, events);
-  // Only results from seq k on are written.
-  const results = allResults;
+  // The whole replay is needed for the state at k, but only results from seq k on are written.
+  const { replay, results, stepSeq } = computed ?? replayEnvironment(graph, events);
   const oldLatest = [...stored].reverse().find((e) => e.counted);
   await client.query(
     `DELETE FROM env_reach WHERE env_id = $1
@@ -95,35 +115,27 @@ export async function persistEnvironmentEvents(
 
   // Reach rows of events before k survive; their `current` changes only for commits between
   // the old and the new latest counted event.
-  if (oldLatest) {
-    const oldIdx = graph.indexOf(oldLatest.sha)!;
-    const flips =
-      replay.latest >= 0
-        ? rangeDiff(graph, oldIdx, replay.latest)
-        : { added: [] as number[], removed: [] as number[] };
-    if (replay.latest < 0) {
-      await client.query("UPDATE env_reach SET current = false WHERE env_id = $1", [envId]);
-    } else {
-      for (const [ids, value] of [
-        [flips.added, true],
-        [flips.removed, false],
-      ] as const) {
-        await inChunks(ids, 50_000, async (chunk) => {
-          await client.query(
-            "UPDATE env_reach SET current = $3 WHERE env_id = $1 AND commit_idx = ANY($2::int[])",
-            [envId, chunk, value],
-          );
-        });
-      }
+  if (oldLatest && replay.latest < 0) {
+    await client.query("UPDATE env_reach SET current = false WHERE env_id = $1", [envId]);
+  } else if (oldLatest) {
+    const flips = rangeDiff(graph, graph.indexOf(oldLatest.sha)!, replay.latest);
+    for (const [ids, value] of [
+      [flips.added, true],
+      [flips.removed, false],
+    ] as const) {
+      if (ids.length === 0) continue;
+      await client.query(
+        "UPDATE env_reach SET current = $3 WHERE env_id = $1 AND commit_idx = ANY($2::int4[])",
+        [envId, int4ArrayBinary(ids), value],
+      );
     }
   }
 
   // Events go in batches of many small ones; an event with a large added/removed set goes
-  // alone, its arrays sent as plain text parameters (pg would escape each array element of a
-  // text[] parameter one character at a time).
+  // alone, its arrays in PostgreSQL's binary format (a decimal literal would have to be built
+  // here and parsed there).
   const idBySeq = new Map<number, number>();
-  const INSERT = `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
-       is_baseline, added_count, removed_count, added_commits, removed_commits)
+  const INSERT = `INSERT INTO promotion_event (${EVENT_COLUMNS})
      SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
        t.counted, t.status, t.baseline, t.added, t.removed, t.added_commits::int[], t.removed_commits::int[]
      FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
@@ -170,6 +182,7 @@ export async function persistEnvironmentEvents(
   };
   for (let seq = k; seq < events.length; seq++) {
     const size = (results[seq]?.added.length ?? 0) + (results[seq]?.removed.length ?? 0);
+    summary.eventCommitRows += size;
     if (size < 2000) {
       batch.push(seq);
       if (batch.length >= 5000) flush();
@@ -181,8 +194,7 @@ export async function persistEnvironmentEvents(
     enqueue(() =>
       client
         .query<{ id: number; seq: number }>(
-          `INSERT INTO promotion_event (env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status,
-             is_baseline, added_count, removed_count, added_commits, removed_commits)
+          `INSERT INTO promotion_event (${EVENT_COLUMNS})
            VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), $6, $7::"EnvSourceKind", $8, $9, $10, $11, $12, $13,
              $14::int4[], $15::int4[])
            RETURNING id, seq`,
@@ -210,9 +222,6 @@ export async function persistEnvironmentEvents(
   await chain;
 
   const idOfSeq = (seq: number) => idBySeq.get(seq)!;
-  summary.eventCommitRows = events
-    .slice(k)
-    .reduce((n, _e, i) => n + (results[k + i]?.added.length ?? 0) + (results[k + i]?.removed.length ?? 0), 0);
 
   const reachCommit: number[] = [];
   const reachEvent: number[] = [];

@@ -9,7 +9,7 @@ import { type PersistSummary, persistEnvironmentEvents } from "../../store/envir
 import { syncEnvironments } from "../../store/environments";
 import { findUnmaterializedCommits, type StagedCommit } from "../../store/github-commits";
 import { type DeploymentForEvents, findDeploymentsForEvents } from "../../store/github-deployments";
-import { type Queryable, withTransaction } from "../../store/sql";
+import { withTransaction } from "../../store/sql";
 
 export interface MaterializeSummary {
   newCommits: number;
@@ -154,28 +154,8 @@ export async function materializeRepository(
     for (const env of deploymentEnvs) {
       const events = deploymentEvents(graph, deployments, env.pattern);
       const result = await persistEnvironmentEvents(client, { envId: env.id, graph, events });
-      await refreshEventDetails(client, env.id, events);
       summary.environments.push({ name: env.name, ...result });
     }
     return summary;
   });
-}
-
-/**
- * persistEnvironmentEvents keeps an unchanged event as it is, and a deployment's status and
- * actor are not part of "unchanged": a deployment superseded since turns INACTIVE. Bring them up to date.
- */
-async function refreshEventDetails(
-  client: Queryable,
-  envId: number,
-  events: readonly EventSpec[],
-): Promise<void> {
-  if (events.length === 0) return;
-  await client.query(
-    `UPDATE promotion_event e SET status = t.status, actor = t.actor
-     FROM unnest($2::int[], $3::text[], $4::text[]) AS t(seq, status, actor)
-     WHERE e.env_id = $1 AND e.seq = t.seq
-       AND (e.status IS DISTINCT FROM t.status OR e.actor IS DISTINCT FROM t.actor)`,
-    [envId, events.map((_, i) => i), events.map((e) => e.status), events.map((e) => e.actor)],
-  );
 }
