@@ -1,28 +1,16 @@
 import { withDb } from "@/lib/db/app-db";
 import { isAppError } from "@/lib/errors";
-import { findRepositoryOverviews } from "@/lib/lineage/overview";
+import { findRepositoryOverviews, type RepositoryOverview } from "@/lib/lineage/overview";
 import { EmptyState } from "./_components/empty-state";
 import { RepositoryCard } from "./_components/repository-card";
 
 // Every request reads the database; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
 
-async function loadHome() {
-  return withDb(async (db) => {
-    const repositories = await findRepositoryOverviews(db);
-    return repositories.map((repository) => ({
-      repository,
-      headlines: new Map(
-        repository.environments.flatMap((e) => (e.current ? [[e.current.sha, e.current.headline]] : [])),
-      ),
-    }));
-  });
-}
-
 export default async function HomePage() {
-  let home: Awaited<ReturnType<typeof loadHome>>;
+  let repositories: RepositoryOverview[];
   try {
-    home = await loadHome();
+    repositories = await withDb(findRepositoryOverviews);
   } catch (err) {
     // undefined_table: nothing has written to this database yet (writers migrate first).
     if ((err as { code?: unknown }).code === "42P01") return <EmptyState databaseIsNew />;
@@ -46,11 +34,11 @@ export default async function HomePage() {
         <h1>What runs where</h1>
         <p>Each environment in promotion order, with the commit it runs now and how it got there.</p>
       </div>
-      {home.length === 0 ? (
+      {repositories.length === 0 ? (
         <EmptyState />
       ) : (
-        home.map(({ repository, headlines }) => (
-          <RepositoryCard key={repository.fullName} repository={repository} headlines={headlines} now={now} />
+        repositories.map((repository) => (
+          <RepositoryCard key={repository.fullName} repository={repository} now={now} />
         ))
       )}
     </>

@@ -14,6 +14,8 @@ import { type Db, openDatabase } from "../lib/db/client";
 import { getEnv } from "../lib/env";
 import { userMessage } from "../lib/errors";
 import { importGit } from "../lib/git/import-git";
+import { mulberry32 } from "../lib/git/testing/build-history";
+import { gitEnv } from "../lib/git/testing/git";
 import { findRepositoryOverviews } from "../lib/lineage/overview";
 import { streamProgress } from "../lib/progress";
 
@@ -40,16 +42,9 @@ const DEMO_CONFIG = {
 // The sample history
 // ---------------------------------------------------------------------------------------
 
-/** mulberry32: a tiny seeded PRNG, so the history (and every SHA) is the same on each run. */
+/** A seeded PRNG, so the history (and every SHA) is the same on each run. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
     pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
@@ -173,7 +168,11 @@ class History {
   private pr = 100;
   /** File contents at each commit that a branch or tag may later start from. */
   private snapshots = new Map<number, Map<string, string>>();
-  commitCount = 0;
+
+  /** Only commits take marks. */
+  get commitCount(): number {
+    return this.nextMark - 1;
+  }
 
   branch(ref: string, from?: BranchState): BranchState {
     return {
@@ -222,7 +221,6 @@ class History {
     this.out.push(`${s}\n`);
     b.tip = mark;
     this.snapshots.set(mark, new Map(b.files));
-    this.commitCount++;
     return mark;
   }
 
@@ -377,8 +375,9 @@ function git(args: string[], input?: string): string {
     input,
     encoding: "utf8",
     stdio: ["pipe", "pipe", "inherit"],
-    // The user's git config must not change what gets built (hooks, default branch, signing).
-    env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+    // Neither the user's git config (hooks, default branch, signing) nor an inherited GIT_DIR
+    // (a run from inside a git hook) may change what gets built or where.
+    env: gitEnv() as NodeJS.ProcessEnv,
   });
 }
 

@@ -2,21 +2,7 @@ import type { EnvironmentNow } from "@/lib/lineage/overview";
 import { RelativeTime } from "./relative-time";
 import { ShortSha } from "./short-sha";
 
-const SOURCE_LABEL: Record<EnvironmentNow["source"], string> = {
-  branch: "branch",
-  tags: "tags",
-  deployments: "deployments",
-};
-
-export function EnvironmentRow({
-  environment,
-  headline,
-  now,
-}: {
-  environment: EnvironmentNow;
-  headline: string | undefined;
-  now: number;
-}) {
+export function EnvironmentRow({ environment, now }: { environment: EnvironmentNow; now: number }) {
   const { current } = environment;
   return (
     <li className="env" data-testid="environment-row" data-environment={environment.name}>
@@ -25,7 +11,7 @@ export function EnvironmentRow({
           {environment.name}
         </span>
         <span className="env__source">
-          {SOURCE_LABEL[environment.source]} <code>{environment.pattern}</code>
+          {environment.source} <code>{environment.pattern}</code>
         </span>
       </div>
       {current ? (
@@ -46,11 +32,9 @@ export function EnvironmentRow({
                 </span>
               ) : null}
             </div>
-            {headline !== undefined ? (
-              <p className="env__headline" data-testid="headline" title={headline}>
-                {headline}
-              </p>
-            ) : null}
+            <p className="env__headline" data-testid="headline" title={current.headline}>
+              {current.headline}
+            </p>
           </div>
           <div className="env__when">
             <RelativeTime iso={current.at} now={now} />

@@ -2,15 +2,7 @@ import type { RepositoryOverview } from "@/lib/lineage/overview";
 import { EnvironmentRow } from "./environment-row";
 import { RelativeTime } from "./relative-time";
 
-export function RepositoryCard({
-  repository,
-  headlines,
-  now,
-}: {
-  repository: RepositoryOverview;
-  headlines: ReadonlyMap<string, string>;
-  now: number;
-}) {
+export function RepositoryCard({ repository, now }: { repository: RepositoryOverview; now: number }) {
   return (
     <section
       className="card"
@@ -37,12 +29,7 @@ export function RepositoryCard({
       ) : (
         <ol className="envs" aria-label={`Environments of ${repository.fullName}, in promotion order`}>
           {repository.environments.map((environment) => (
-            <EnvironmentRow
-              key={environment.name}
-              environment={environment}
-              headline={environment.current ? headlines.get(environment.current.sha) : undefined}
-              now={now}
-            />
+            <EnvironmentRow key={environment.name} environment={environment} now={now} />
           ))}
         </ol>
       )}

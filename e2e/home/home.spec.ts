@@ -1,12 +1,12 @@
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { git as gitIn } from "../../lib/git/testing/git";
 
 // The repository the demo (our web server) built and imported; expectations come from git.
 const SAMPLE = path.resolve(".demo/sample-shop");
 
 function git(...args: string[]): string {
-  return execFileSync("git", ["-C", SAMPLE, ...args], { encoding: "utf8" }).trim();
+  return gitIn(SAMPLE, args).trim();
 }
 
 interface Expected {

@@ -18,7 +18,7 @@ const CONNECTION_LOST = new Set(["ECONNREFUSED", "ECONNRESET", "57P01"]);
  * True when the database went away under us: typically the embedded server was served by
  * another process (the CLI, a demo run) that has since exited.
  */
-export function isConnectionLost(err: unknown): boolean {
+function isConnectionLost(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; depth++) {
     const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
     if (typeof code === "string" && CONNECTION_LOST.has(code)) return true;
@@ -37,7 +37,7 @@ function hookSignals(): void {
       // the embedded server to stop cleanly in the meantime. Without Next's handler
       // (NEXT_MANUAL_SIG_HANDLE), nobody else would exit, so this one does.
       const exitAfter = process.listenerCount(signal) === 0;
-      void closeDb().finally(() => {
+      void resetDb().finally(() => {
         if (exitAfter) process.exit(signal === "SIGINT" ? 130 : 143);
       });
     });
@@ -45,7 +45,7 @@ function hookSignals(): void {
 }
 
 /** The process-wide database handle, opened on first use. */
-export function getDb(): Promise<Db> {
+function getDb(): Promise<Db> {
   if (!state.opening) {
     // The dashboard only reads, and never migrates: whatever writes (import-git, sync, the
     // demo) migrates first, and an unmigrated database simply has nothing to show yet.
@@ -67,16 +67,12 @@ export function getDb(): Promise<Db> {
  * the handle that failed, it leaves a newer one alone: concurrent requests that saw the same
  * lost connection reopen once, not once each.
  */
-export async function resetDb(failed?: Promise<Db>): Promise<void> {
+async function resetDb(failed?: Promise<Db>): Promise<void> {
   const current = state.opening;
   if (!current || (failed && current !== failed)) return;
   state.opening = undefined;
   const db = await current.catch(() => undefined);
   await db?.close().catch(() => {});
-}
-
-async function closeDb(): Promise<void> {
-  await resetDb();
 }
 
 /**

@@ -33,7 +33,6 @@ export interface GithubClientStats {
   resetAt: number | null;
   /** Time spent waiting for rate limits and between retries. */
   waitedMs: number;
-  byOperation: Record<string, { requests: number; points: number }>;
 }
 
 export interface GithubClientOptions {
@@ -157,7 +156,6 @@ export class GithubClient implements GraphqlClient {
     limit: null,
     resetAt: null,
     waitedMs: 0,
-    byOperation: {},
   };
   private readonly gql: typeof graphql;
   private readonly token: string;
@@ -219,25 +217,18 @@ export class GithubClient implements GraphqlClient {
       await this.semaphore.acquire();
       try {
         this.stats.requests++;
-        this.stats.byOperation[operation] ??= { requests: 0, points: 0 };
-        const op = this.stats.byOperation[operation];
-        op.requests++;
         const data = await this.gql<T & { rateLimit?: RateLimitInfo }>(document, {
           ...variables,
           request: { fetch: this.instrumentedFetch(attempt) },
         });
         this.noteRateLimit(attempt.headers, data?.rateLimit);
-        const cost = data?.rateLimit?.cost ?? 0;
-        this.stats.points += cost;
-        op.points += cost;
+        this.stats.points += data?.rateLimit?.cost ?? 0;
         return data;
       } catch (error) {
         this.noteRateLimit(attempt.headers, undefined);
         const kept = this.keepDespiteNotFound<T>(error, options);
         if (kept) {
-          const cost = kept.rateLimit?.cost ?? 0;
-          this.stats.points += cost;
-          this.stats.byOperation[operation]!.points += cost;
+          this.stats.points += kept.rateLimit?.cost ?? 0;
           return kept;
         }
         this.stats.failures++;

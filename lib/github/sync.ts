@@ -118,36 +118,30 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
       items,
     };
   };
+  /** Records the run's outcome; a failed run counts the error that ended it. */
+  const finish = (t: ReturnType<typeof totals>, failure: { error: unknown } | null) =>
+    finishSyncRun(db.pool, runId, {
+      status: failure ? "failed" : "ok",
+      requests: t.requests,
+      points: t.points,
+      items: t.items,
+      errors: t.failures + (failure ? 1 : 0),
+      message: failure ? userMessage(failure.error) : null,
+      details: { repos: summaries },
+    });
   try {
     await forEachLimit(repos, options.concurrency ?? 4, async (config) => {
       summaries.push(await syncRepository(db, client, config, runId, progress, options.full ?? false));
     });
-  } catch (err) {
-    const t = totals();
-    await finishSyncRun(db.pool, runId, {
-      status: "failed",
-      requests: t.requests,
-      points: t.points,
-      items: t.items,
-      errors: t.failures + 1,
-      message: userMessage(err),
-      details: { repos: summaries },
-    }).catch(() => {});
-    throw err;
+  } catch (error) {
+    await finish(totals(), { error }).catch(() => {});
+    throw error;
   }
   summaries.sort(
     (a, b) => repos.findIndex((r) => r.repo === a.repo) - repos.findIndex((r) => r.repo === b.repo),
   );
   const t = totals();
-  await finishSyncRun(db.pool, runId, {
-    status: "ok",
-    requests: t.requests,
-    points: t.points,
-    items: t.items,
-    errors: t.failures,
-    message: null,
-    details: { repos: summaries },
-  });
+  await finish(t, null);
   return {
     runId,
     endpoint,

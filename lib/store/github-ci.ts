@@ -86,6 +86,19 @@ export async function replaceCheckRuns(
   );
 }
 
+/** Marks suites' runs as read for the suite state stored: for suites GitHub no longer has. */
+export async function markRunsReadForStoredState(
+  client: Queryable,
+  repoId: number,
+  suiteIds: readonly number[],
+): Promise<void> {
+  if (suiteIds.length === 0) return;
+  await client.query(
+    "UPDATE github_check_suite SET runs_read_for = updated_at WHERE repo_id = $1 AND database_id = ANY($2::int8[])",
+    [repoId, suiteIds],
+  );
+}
+
 export interface RunToReview {
   nodeId: string;
   databaseId: number;

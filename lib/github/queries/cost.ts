@@ -27,7 +27,3 @@ export const RELEASE_PAGE = 100;
 /** environments(first: 10) { protectionRules(first: 10) { reviewers } }: 1 + 10 + 100. */
 export const ENVIRONMENT_PAGE = 10;
 export const HEADS_BATCH = 50;
-
-export function pointsFor(requests: number): number {
-  return Math.max(1, Math.round(requests / 100));
-}

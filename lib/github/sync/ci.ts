@@ -3,6 +3,7 @@ import {
   findSuitesNeedingRuns,
   type GithubCheckRunRow,
   type GithubDeploymentReviewRow,
+  markRunsReadForStoredState,
   replaceCheckRuns,
   replaceDeploymentReviews,
 } from "../../store/github-ci";
@@ -65,12 +66,11 @@ export async function syncCheckRuns(ctx: RepoSyncContext): Promise<void> {
     await withTransaction(ctx.db, async (client) => {
       await upsertCheckSuites(client, ctx.repoId, suiteRows);
       await replaceCheckRuns(client, ctx.repoId, suiteRows, runs);
-      if (gone.length > 0) {
-        await client.query(
-          "UPDATE github_check_suite SET runs_read_for = updated_at WHERE repo_id = $1 AND database_id = ANY($2::int8[])",
-          [ctx.repoId, gone.map((s) => s.databaseId)],
-        );
-      }
+      await markRunsReadForStoredState(
+        client,
+        ctx.repoId,
+        gone.map((s) => s.databaseId),
+      );
     });
     ctx.wrote("check_runs", runs.length);
   });

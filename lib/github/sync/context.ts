@@ -1,6 +1,6 @@
 import type { TRepositoryConfig } from "../../config/schema";
 import type { Db } from "../../db/client";
-import type { SyncResource } from "../../store/github-sync-state";
+import { getSyncState, type SyncResource } from "../../store/github-sync-state";
 import type { GraphqlClient, QueryOptions, RateLimitInfo } from "../client";
 import type { SyncProgress } from "../progress";
 
@@ -111,6 +111,36 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export const maxIso = (a: string | null, b: string | null): string | null =>
   a === null ? b : b === null ? a : Date.parse(a) >= Date.parse(b) ? a : b;
+
+interface PassState {
+  passMax: string | null;
+}
+
+/**
+ * Where a newest-first pass starts: the previous pass's high-water mark, the page a killed pass
+ * stopped at, and the newest time that pass had seen. `full` starts over from the first page.
+ */
+export async function resumePass(
+  ctx: RepoSyncContext,
+  resource: SyncResource,
+  full: boolean,
+): Promise<{ mark: Date | null; cursor: string | null; passMax: string | null }> {
+  if (full) return { mark: null, cursor: null, passMax: null };
+  const saved = await getSyncState<PassState>(ctx.db.pool, ctx.repoId, resource);
+  return { mark: saved.highWaterMark, cursor: saved.cursor, passMax: saved.state?.passMax ?? null };
+}
+
+/** The checkpoint written with a pass's page: the next page to read, or the new high-water mark once done. */
+export function passCheckpoint(
+  mark: Date | null,
+  passMax: string | null,
+  done: boolean,
+  endCursor: string | null,
+) {
+  return done
+    ? { highWaterMark: passMax ?? mark, cursor: null, state: null }
+    : { highWaterMark: mark, cursor: endCursor, state: { passMax } satisfies PassState };
+}
 
 /** NOT_FOUND on one of a batch's aliased nodes (`s3`, `w0`, `r12`) or objects (`repository.c5`) means it is gone. */
 export const ALIASES_MAY_BE_GONE = {

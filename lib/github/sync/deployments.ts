@@ -6,7 +6,7 @@ import {
   replaceGithubEnvironments,
   writeDeployments,
 } from "../../store/github-deployments";
-import { getSyncState, putSyncState } from "../../store/github-sync-state";
+import { putSyncState } from "../../store/github-sync-state";
 import { withTransaction } from "../../store/sql";
 import {
   DEPLOYMENT_PAGE,
@@ -16,7 +16,14 @@ import {
   ENVIRONMENTS_QUERY,
 } from "../queries";
 import type { Connection, GqlDeployment, GqlDeploymentStatus, GqlEnvironment } from "../types";
-import { ALIASES_MAY_BE_GONE, chunk, maxIso, type RepoSyncContext } from "./context";
+import {
+  ALIASES_MAY_BE_GONE,
+  chunk,
+  maxIso,
+  passCheckpoint,
+  type RepoSyncContext,
+  resumePass,
+} from "./context";
 import { deploymentRow, environmentRow } from "./map";
 
 /** GitHub environments and protection rules: a handful of rows, listed whole every run. */
@@ -45,10 +52,6 @@ export async function syncGithubEnvironments(ctx: RepoSyncContext): Promise<void
   ctx.wrote("environments", environments.length);
 }
 
-interface PassState {
-  passMax: string | null;
-}
-
 /** All statuses of a deployment: the first page came with it, the rest (rare) are paged here. */
 async function allStatuses(ctx: RepoSyncContext, d: GqlDeployment): Promise<GqlDeploymentStatus[]> {
   const statuses = [...(d.statuses?.nodes ?? [])];
@@ -72,10 +75,9 @@ async function allStatuses(ctx: RepoSyncContext, d: GqlDeployment): Promise<GqlD
  * since its deploy workflow added a suite there after that commit was read.
  */
 export async function syncDeployments(ctx: RepoSyncContext, full: boolean): Promise<void> {
-  const saved = await getSyncState<PassState>(ctx.db.pool, ctx.repoId, "deployments");
-  const mark = full ? null : saved.highWaterMark;
-  let cursor = full ? null : saved.cursor;
-  let passMax = full ? null : (saved.state?.passMax ?? null);
+  const pass = await resumePass(ctx, "deployments", full);
+  const mark = pass.mark;
+  let { cursor, passMax } = pass;
   let refresh = cursor === null ? await findDeploymentsToRefresh(ctx.db.pool, ctx.repoId) : [];
   const extraRefresh = chunk(refresh.slice(DEPLOYMENT_REFRESH_BATCH), DEPLOYMENT_REFRESH_BATCH);
   refresh = refresh.slice(0, DEPLOYMENT_REFRESH_BATCH);
@@ -115,9 +117,7 @@ export async function syncDeployments(ctx: RepoSyncContext, full: boolean): Prom
         client,
         ctx.repoId,
         "deployments",
-        done
-          ? { highWaterMark: passMax ?? mark, cursor: null, state: null }
-          : { highWaterMark: mark, cursor: page.pageInfo.endCursor, state: { passMax } satisfies PassState },
+        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
       );
     });
     ctx.wrote("deployments", rows.length);

@@ -1,5 +1,5 @@
 import { type GithubPullRequestRow, writePullRequests } from "../../store/github-pull-requests";
-import { getSyncState, putSyncState } from "../../store/github-sync-state";
+import { putSyncState } from "../../store/github-sync-state";
 import { withTransaction } from "../../store/sql";
 import {
   PULL_REQUEST_COMMITS_QUERY,
@@ -9,12 +9,8 @@ import {
   PULL_REQUESTS_QUERY,
 } from "../queries";
 import type { Connection, GqlPullRequest, GqlReview, GqlTimelineItem } from "../types";
-import { maxIso, type RepoSyncContext } from "./context";
+import { maxIso, passCheckpoint, type RepoSyncContext, resumePass } from "./context";
 import { pullRequestRow } from "./map";
-
-interface PassState {
-  passMax: string | null;
-}
 
 type PrField = "commits" | "reviews" | "timelineItems";
 const FOLLOW_UP: Record<PrField, string> = {
@@ -45,10 +41,9 @@ async function rest<T>(ctx: RepoSyncContext, pr: GqlPullRequest, field: PrField)
  * dismissal or a push bumps `updatedAt`, so an old PR with late activity is read again whole.
  */
 export async function syncPullRequests(ctx: RepoSyncContext, full: boolean): Promise<void> {
-  const saved = await getSyncState<PassState>(ctx.db.pool, ctx.repoId, "pull_requests");
-  const mark = full ? null : saved.highWaterMark;
-  let cursor = full ? null : saved.cursor;
-  let passMax = full ? null : (saved.state?.passMax ?? null);
+  const pass = await resumePass(ctx, "pull_requests", full);
+  const mark = pass.mark;
+  let { cursor, passMax } = pass;
   for (;;) {
     const data = await ctx.query<{ repository: { pullRequests: Connection<GqlPullRequest> } }>(
       "pull_requests",
@@ -76,9 +71,7 @@ export async function syncPullRequests(ctx: RepoSyncContext, full: boolean): Pro
         client,
         ctx.repoId,
         "pull_requests",
-        done
-          ? { highWaterMark: passMax ?? mark, cursor: null, state: null }
-          : { highWaterMark: mark, cursor: page.pageInfo.endCursor, state: { passMax } satisfies PassState },
+        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
       );
     });
     ctx.wrote("pull_requests", rows.length);

@@ -1,14 +1,10 @@
-import { getSyncState, putSyncState } from "../../store/github-sync-state";
+import { putSyncState } from "../../store/github-sync-state";
 import { recordTagVersions, upsertReleases } from "../../store/github-tags";
 import { withTransaction } from "../../store/sql";
 import { RELEASE_PAGE, RELEASES_QUERY, TAG_PAGE, TAGS_QUERY } from "../queries";
 import type { Connection, GqlRelease, GqlTagRef } from "../types";
-import { maxIso, type RepoSyncContext } from "./context";
+import { maxIso, passCheckpoint, type RepoSyncContext, resumePass } from "./context";
 import { releaseRow, tagRow } from "./map";
-
-interface PassState {
-  passMax: string | null;
-}
 
 /**
  * Tags by commit date, newest first, until a page reaches commits older than the newest one of
@@ -16,10 +12,9 @@ interface PassState {
  * moved back to an older commit is only seen by a full pass (`--full`).
  */
 export async function syncTags(ctx: RepoSyncContext, full: boolean): Promise<void> {
-  const saved = await getSyncState<PassState>(ctx.db.pool, ctx.repoId, "tags");
-  const mark = full ? null : saved.highWaterMark;
-  let cursor = full ? null : saved.cursor;
-  let passMax = full ? null : (saved.state?.passMax ?? null);
+  const pass = await resumePass(ctx, "tags", full);
+  const mark = pass.mark;
+  let { cursor, passMax } = pass;
   for (;;) {
     const data = await ctx.query<{ repository: { refs: Connection<GqlTagRef> } }>("tags", TAGS_QUERY, {
       ...ctx.repoVariables,
@@ -38,9 +33,7 @@ export async function syncTags(ctx: RepoSyncContext, full: boolean): Promise<voi
         client,
         ctx.repoId,
         "tags",
-        done
-          ? { highWaterMark: passMax ?? mark, cursor: null, state: null }
-          : { highWaterMark: mark, cursor: page.pageInfo.endCursor, state: { passMax } satisfies PassState },
+        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
       );
     });
     ctx.wrote("tags", rows.length);
@@ -51,10 +44,9 @@ export async function syncTags(ctx: RepoSyncContext, full: boolean): Promise<voi
 
 /** Releases newest first down to the previous pass's newest; the first page is re-read every run. */
 export async function syncReleases(ctx: RepoSyncContext, full: boolean): Promise<void> {
-  const saved = await getSyncState<PassState>(ctx.db.pool, ctx.repoId, "releases");
-  const mark = full ? null : saved.highWaterMark;
-  let cursor = full ? null : saved.cursor;
-  let passMax = full ? null : (saved.state?.passMax ?? null);
+  const pass = await resumePass(ctx, "releases", full);
+  const mark = pass.mark;
+  let { cursor, passMax } = pass;
   for (;;) {
     const data = await ctx.query<{ repository: { releases: Connection<GqlRelease> } }>(
       "releases",
@@ -76,9 +68,7 @@ export async function syncReleases(ctx: RepoSyncContext, full: boolean): Promise
         client,
         ctx.repoId,
         "releases",
-        done
-          ? { highWaterMark: passMax ?? mark, cursor: null, state: null }
-          : { highWaterMark: mark, cursor: page.pageInfo.endCursor, state: { passMax } satisfies PassState },
+        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
       );
     });
     ctx.wrote("releases", rows.length);
