@@ -42,6 +42,8 @@ export async function readLog(
     "--reverse",
     "--no-renames",
     "--raw",
+    // Full blob ids: abbreviating them costs git a lookup per blob, and we never read them.
+    "--no-abbrev",
     "-z",
     `--format=${FORMAT}`,
   ]);

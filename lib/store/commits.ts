@@ -1,6 +1,14 @@
 import type { GitCommitRecord } from "../git/read-log";
 import { CommitGraph } from "../lineage/graph";
-import { inChunks, type Queryable } from "./sql";
+import {
+  arrayLiteral,
+  float8ArrayBinary,
+  inChunks,
+  int4ArrayBinary,
+  intArrayLiteral,
+  type Queryable,
+  textArrayBinary,
+} from "./sql";
 
 export interface NewCommitRow extends GitCommitRecord {
   idx: number;
@@ -8,9 +16,11 @@ export interface NewCommitRow extends GitCommitRecord {
 }
 
 /**
- * Set-based insert of commits. The rows travel as one JSON document: JSON.stringify is
- * native code, where pg's array parameters escape each element in JavaScript, and
- * json_to_recordset turns JSON arrays straight into the int[] and text[] columns.
+ * Set-based insert of commits. Each column travels as one array in PostgreSQL's binary
+ * format and unnest() turns the arrays back into rows: strings are copied as UTF-8, not
+ * escaped into a literal or a JSON document that the server would then have to parse
+ * (measured: half the server time of json_to_recordset). The per-commit lists ride as
+ * array literals, which array_in parses cheaply.
  */
 export async function insertCommits(
   client: Queryable,
@@ -18,29 +28,28 @@ export async function insertCommits(
   rows: readonly NewCommitRow[],
 ): Promise<void> {
   await inChunks(rows, 10_000, async (chunk) => {
-    const doc = JSON.stringify(
-      chunk.map((c) => ({
-        idx: c.idx,
-        sha: c.sha,
-        parents: c.parentIdx,
-        an: c.authorName,
-        ae: c.authorEmail,
-        at: c.authoredAtMs,
-        cn: c.committerName,
-        ce: c.committerEmail,
-        ct: c.committedAtMs,
-        msg: c.message,
-        paths: c.changedPaths,
-      })),
-    );
     await client.query(
       `INSERT INTO "commit" (repo_id, idx, sha, parents, author_name, author_email, authored_at,
          committer_name, committer_email, committed_at, message, changed_paths)
-       SELECT $1, t.idx, t.sha, t.parents, t.an, t.ae, to_timestamp(t.at / 1000.0), t.cn, t.ce,
-         to_timestamp(t.ct / 1000.0), t.msg, t.paths
-       FROM json_to_recordset($2::json) AS t(idx int, sha text, parents int[], an text, ae text, at float8,
-         cn text, ce text, ct float8, msg text, paths text[])`,
-      [repoId, doc],
+       SELECT $1, t.idx, t.sha, t.parents::int[], t.an, t.ae, to_timestamp(t.at), t.cn, t.ce,
+         to_timestamp(t.ct), t.msg, t.paths::text[]
+       FROM unnest($2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[],
+         $9::text[], $10::float8[], $11::text[], $12::text[])
+         AS t(idx, sha, parents, an, ae, at, cn, ce, ct, msg, paths)`,
+      [
+        repoId,
+        int4ArrayBinary(chunk.map((c) => c.idx)),
+        textArrayBinary(chunk.map((c) => c.sha)),
+        textArrayBinary(chunk.map((c) => intArrayLiteral(c.parentIdx))),
+        textArrayBinary(chunk.map((c) => c.authorName)),
+        textArrayBinary(chunk.map((c) => c.authorEmail)),
+        float8ArrayBinary(chunk.map((c) => c.authoredAtMs / 1000)),
+        textArrayBinary(chunk.map((c) => c.committerName)),
+        textArrayBinary(chunk.map((c) => c.committerEmail)),
+        float8ArrayBinary(chunk.map((c) => c.committedAtMs / 1000)),
+        textArrayBinary(chunk.map((c) => c.message)),
+        textArrayBinary(chunk.map((c) => arrayLiteral(c.changedPaths))),
+      ],
     );
   });
 }

@@ -54,6 +54,49 @@ export function int4ArrayBinary(values: readonly number[]): Buffer {
   return os.endianness() === "LE" ? buf.swap32() : buf;
 }
 
+/**
+ * A text[] in PostgreSQL's binary array format (null elements allowed). Each string is
+ * written as UTF-8 straight into one buffer: no literal to escape here, none to parse there.
+ */
+export function textArrayBinary(values: readonly (string | null)[]): Buffer {
+  let bound = 20;
+  for (const v of values) bound += 4 + (v === null ? 0 : v.length * 3);
+  const buf = Buffer.allocUnsafe(bound);
+  const hasNull = values.includes(null);
+  buf.writeInt32BE(1, 0); // dimensions
+  buf.writeInt32BE(hasNull ? 1 : 0, 4);
+  buf.writeInt32BE(25, 8); // element type: text
+  buf.writeInt32BE(values.length, 12);
+  buf.writeInt32BE(1, 16); // lower bound
+  let o = 20;
+  for (const v of values) {
+    if (v === null) {
+      buf.writeInt32BE(-1, o);
+      o += 4;
+      continue;
+    }
+    const n = buf.write(v, o + 4, "utf8");
+    buf.writeInt32BE(n, o);
+    o += 4 + n;
+  }
+  return buf.subarray(0, o);
+}
+
+/** A float8[] in PostgreSQL's binary array format. */
+export function float8ArrayBinary(values: readonly number[]): Buffer {
+  const buf = Buffer.allocUnsafe(20 + values.length * 12);
+  buf.writeInt32BE(1, 0);
+  buf.writeInt32BE(0, 4);
+  buf.writeInt32BE(701, 8); // element type: float8
+  buf.writeInt32BE(values.length, 12);
+  buf.writeInt32BE(1, 16);
+  for (let i = 0, o = 20; i < values.length; i++, o += 12) {
+    buf.writeInt32BE(8, o);
+    buf.writeDoubleBE(values[i]!, o + 4);
+  }
+  return buf;
+}
+
 /** Calls fn on consecutive slices of at most `size` items. */
 export async function inChunks<T>(
   items: readonly T[],

@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "commit" DROP CONSTRAINT "commit_repo_id_fkey";
