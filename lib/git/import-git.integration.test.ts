@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { ensureRepository } from "../store/github-sync-state";
 import { dumpRepository } from "../store/testing/dump";
 import { importGit } from "./import-git";
 import { buildHistory } from "./testing/build-history";
-import { commitAt, commitEnv, git, gitLines, initRepo, tagAt } from "./testing/git";
+import { commitAt, commitEnv, git, gitEnv, gitLines, initRepo, tagAt } from "./testing/git";
 
 const REPO = "acme/incremental";
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -172,6 +172,96 @@ describe("import-git (real git, real PostgreSQL)", () => {
     expect(rows[0].n).toBe(0);
   });
 });
+
+describe("import-git on awkward input", () => {
+  it("stores names, messages and paths byte for byte as git prints them, whatever they hold", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-awkward-"));
+    dirs.push(dir);
+    initRepo(dir);
+    // Characters that matter to array literals, JSON and CSV, a newline, a control
+    // character, and bytes that are not UTF-8.
+    const files = [
+      'q"uote.txt',
+      "back\\slash.txt",
+      "{brace},comma.txt",
+      "NULL",
+      "new\nline.txt",
+      " lead.txt",
+    ];
+    for (const f of files) writeFileSync(path.join(dir, f), f);
+    git(dir, ["add", "--", ...files]);
+    const message = Buffer.concat([
+      Buffer.from('weird "msg" \\ {x},NULL\t\u2603\n\nbody \u0001 line'),
+      Buffer.from([0xff, 0xfe, 0x41]),
+    ]);
+    execFileSync("git", ["commit", "-q", "--cleanup=verbatim", "-F", "-"], {
+      cwd: dir,
+      input: message,
+      env: gitEnv({
+        ...commitEnv(1_700_000_000),
+        GIT_AUTHOR_NAME: 'Eve "the" \\ {Intruder}, Jr',
+        GIT_AUTHOR_EMAIL: "eve+{x}@example.com",
+      }) as NodeJS.ProcessEnv,
+    });
+    writeFileSync(path.join(dir, "plain.txt"), "x");
+    git(dir, ["add", "plain.txt"]);
+    commitAt(dir, "second", 1_700_000_100);
+    const db = await newDb();
+    await importGit(db, { clonePath: dir, repoConfig: { repo: "acme/awkward", environments: [] } });
+
+    const { rows } = await db.pool.query<{
+      sha: string;
+      author_name: string;
+      message: string;
+      changed_paths: string[];
+    }>(`SELECT sha, author_name, message, changed_paths FROM "commit" ORDER BY idx`);
+    expect(rows).toHaveLength(2);
+    const first = rows[0]!;
+    const raw = (format: string) =>
+      execFileSync("git", ["-C", dir, "log", "-1", `--format=${format}`, first.sha]).toString("utf8");
+    expect(first.author_name).toBe(raw("%an").replace(/\n$/, ""));
+    expect(first.message).toBe(raw("%B").replace(/\n+$/, ""));
+    expect(first.message).toContain("\u00ff\u00feA"); // git re-encodes them as if Latin-1
+    expect([...first.changed_paths].sort()).toEqual([...files].sort());
+    expect(rows[1]!.changed_paths).toEqual(["plain.txt"]);
+  });
+
+  it("imports a shallow clone, its boundary commits without parents", async () => {
+    const source = newRepo(300, 5);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-shallow-"));
+    dirs.push(dir);
+    execFileSync("git", [
+      "clone",
+      "-q",
+      "--no-local",
+      "--depth",
+      "25",
+      "--no-single-branch",
+      `file://${source}`,
+      dir,
+    ]);
+    const db = await newDb();
+    const summary = await importGit(db, {
+      clonePath: dir,
+      repoConfig: { repo: "acme/shallow", environments: [] },
+    });
+    const expected = gitLines(dir, ["rev-list", "--all"]).length;
+    expect(summary.newCommits).toBe(expected);
+    const { rows } = await db.pool.query<{ roots: number }>(
+      `SELECT count(*)::int AS roots FROM "commit" WHERE cardinality(parents) = 0`,
+    );
+    expect(rows[0]!.roots).toBe(
+      gitLines(dir, ["rev-list", "--all", "--max-parents=0"]).length + readShallow(dir),
+    );
+  });
+});
+
+function readShallow(dir: string): number {
+  // Each boundary commit of a shallow clone is listed in .git/shallow; git shows it parentless.
+  const lines = git(dir, ["rev-parse", "--git-path", "shallow"]).trim();
+  const file = path.isAbsolute(lines) ? lines : path.join(dir, lines);
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
+}
 
 describe("import-git after lineage sync", () => {
   it("keeps the idx of commits sync stored first, adds the rest, and fills in their changed paths", async () => {

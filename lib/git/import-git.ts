@@ -11,11 +11,11 @@ import { insertCommits, loadGraphInto, type NewCommitRow } from "../store/commit
 import {
   type PersistSummary,
   persistEnvironmentEvents,
-  replayEnvironment,
+  replayEnvironmentYielding,
 } from "../store/environment-events";
 import { type EnvironmentRow, syncEnvironments } from "../store/environments";
-import { type Queryable, withTransaction } from "../store/sql";
-import { readLog } from "./read-log";
+import { type Queryable, serialized, withTransaction } from "../store/sql";
+import { type GitCommitRecord, readLog, readTopology } from "./read-log";
 import { assertGitRepository, type CloneRefs, type GitTagInfo, readRefs } from "./read-refs";
 
 // Bump when the import's output for the same input changes, so existing imports redo it.
@@ -120,62 +120,114 @@ export async function importGit(
     );
     const include = [...new Set([...refs.branches.map((b) => b.commit), ...refs.tags.map((t) => t.commit)])];
     const exclude = oldRefs.map((r) => r.sha).filter((sha) => graph.indexOf(sha) !== undefined);
-    // Commits are numbered and written while git is still streaming: parents always come
-    // first (--topo-order --reverse), and the inserts queue on this transaction's connection,
-    // so PostgreSQL works on one batch while git and the parser produce the next.
-    let batch: NewCommitRow[] = [];
-    let newCount = 0;
-    let written = 0;
-    // One insert at a time on the connection (pg deprecates queueing queries on a busy
-    // client), chained so that the parser never waits for them.
+    const revisions = { include, exclude };
+    const stored = graph.size;
+
+    // Two gits run at once. rev-list gives the new commits' shape, parents first, in a
+    // fraction of the time; from it the commits are numbered and the environments replayed
+    // and written while git log (newest first, which it starts writing at once) still
+    // streams messages and changed paths. Every write goes through one queue on this
+    // transaction's connection, so PostgreSQL works while git and the parser do.
+    const db = serialized(client);
+    const abort = new AbortController();
     let writes: Promise<void> = Promise.resolve();
+    const enqueue = (write: () => Promise<void>) => {
+      writes = writes.then(write);
+      writes.catch(() => abort.abort()); // observed below; stops both gits meanwhile
+    };
+    let batch: NewCommitRow[] = [];
+    let logged = 0;
+    let written = 0;
     const writeBatch = () => {
       const rows = batch;
       batch = [];
-      writes = writes.then(async () => {
-        await insertCommits(client, repo.id, rows);
+      enqueue(async () => {
+        await insertCommits(db, repo.id, rows);
         written += rows.length;
         progress({ phase: "writing commits", done: written, unit: "commits" });
       });
-      writes.catch(() => {}); // observed below, after the stream ends
     };
     // Commits that lineage sync stored first (same SHA) keep their idx; the clone adds the
     // changed paths GitHub's GraphQL API cannot give.
     const pathsOfStored: { idx: number; paths: string[] }[] = [];
-    await readLog(absPath, { include, exclude }, (c) => {
-      const known = graph.indexOf(c.sha);
-      if (known !== undefined) {
-        pathsOfStored.push({ idx: known, paths: c.changedPaths });
+    const place = (c: GitCommitRecord) => {
+      const idx = graph.indexOf(c.sha);
+      if (idx === undefined) {
+        throw new AppError("GIT_FAILED", `git log listed ${c.sha}, which git rev-list did not`);
+      }
+      if (idx < stored) {
+        pathsOfStored.push({ idx, paths: c.changedPaths });
         return;
       }
       const row = c as NewCommitRow;
-      row.parentIdx = [];
-      for (const p of c.parents) {
-        const idx = graph.indexOf(p);
-        // A parent missing from the clone is the edge of a shallow clone.
-        if (idx !== undefined) row.parentIdx.push(idx);
-      }
-      row.idx = graph.add(c.sha, row.parentIdx, c.committedAtMs);
-      newCount++;
+      row.idx = idx;
+      row.parentIdx = Array.from(graph.parentsOf(idx));
+      logged++;
       batch.push(row);
       if (batch.length >= 10_000) writeBatch();
-      if (newCount % 5000 === 0) progress({ phase: "reading git log", done: newCount, unit: "commits" });
-    });
-    if (batch.length) writeBatch();
-    progress({ phase: "reading git log", done: newCount, unit: "commits" });
+      if (logged % 5000 === 0) progress({ phase: "reading git log", done: logged, unit: "commits" });
+    };
+    // git log's commits that arrive before rev-list has finished wait here.
+    let early: GitCommitRecord[] | null = [];
 
-    // The environments' replays are pure CPU: done here, while PostgreSQL is still writing
-    // the last commit batches, rather than after.
-    const tagsForEvents = tagsOf(refs, graph);
-    const replayed = new Map(
-      repoConfig.environments.flatMap((env) => {
-        const { kind, pattern } = sourceOf(env.source);
-        if (kind === "deployments") return [];
+    const afterTopology = readTopology(
+      absPath,
+      revisions,
+      (sha, parents, committedAtMs) => {
+        if (graph.indexOf(sha) !== undefined) return; // stored by lineage sync already
+        const parentIdx: number[] = [];
+        for (const p of parents) {
+          const idx = graph.indexOf(p);
+          // A parent missing from the clone is the edge of a shallow clone.
+          if (idx !== undefined) parentIdx.push(idx);
+        }
+        graph.add(sha, parentIdx, committedAtMs);
+      },
+      abort.signal,
+    ).then(async () => {
+      progress({ phase: "numbering commits", done: graph.size - stored, unit: "commits" });
+      for (const c of early!) place(c);
+      early = null;
+
+      const tagsForEvents = tagsOf(refs, graph);
+      enqueue(() => replaceTagsAndRefs(db, repo.id, refs, tagsForEvents));
+      const envRows = await syncEnvironments(db, repo.id, repoConfig.environments);
+      for (const env of envRows) {
+        // Deployment events come from GitHub (lineage sync), never from a clone.
+        const source = repoConfig.environments.find((e) => e.name === env.name)!.source;
+        const { kind, pattern } = sourceOf(source);
+        if (kind === "deployments") continue;
         const events = computeEvents({ sourceKind: kind, pattern }, graph, refs, tagsForEvents);
-        return [[env.name, { events, computed: replayEnvironment(graph, events) }] as const];
-      }),
-    );
+        const computed = await replayEnvironmentYielding(graph, events);
+        progress({ phase: `environment ${env.name}`, done: 0, total: events.length, unit: "events" });
+        const result = await persistEnvironmentEvents(db, { envId: env.id, graph, events, computed });
+        progress({
+          phase: `environment ${env.name}`,
+          done: events.length,
+          total: events.length,
+          unit: "events",
+        });
+        summary.environments.push({ name: env.name, ...result });
+      }
+    });
+    afterTopology.catch(() => abort.abort());
+    const logDone = readLog(absPath, revisions, (c) => (early ? early.push(c) : place(c)), abort.signal);
+    logDone.catch(() => abort.abort());
+    try {
+      await Promise.all([afterTopology, logDone]);
+    } catch (err) {
+      await writes; // a failed write aborted the gits: its error is the one to report
+      throw err;
+    }
+    if (batch.length) writeBatch();
     await writes;
+    progress({ phase: "reading git log", done: logged, unit: "commits" });
+    if (logged !== graph.size - stored) {
+      throw new AppError(
+        "GIT_FAILED",
+        `git log listed ${logged} new commits but git rev-list ${graph.size - stored}`,
+      );
+    }
     if (pathsOfStored.length) {
       await client.query(
         `UPDATE "commit" c SET changed_paths = t.paths
@@ -184,27 +236,8 @@ export async function importGit(
         [repo.id, JSON.stringify(pathsOfStored)],
       );
     }
-    summary.newCommits = newCount;
+    summary.newCommits = logged;
     summary.totalCommits = graph.size;
-
-    await replaceTagsAndRefs(client, repo.id, refs, tagsForEvents);
-
-    const envRows = await syncEnvironments(client, repo.id, repoConfig.environments);
-    for (const env of envRows) {
-      // Deployment events come from GitHub (lineage sync), never from a clone.
-      const planned = replayed.get(env.name);
-      if (!planned) continue;
-      const { events, computed } = planned;
-      progress({ phase: `environment ${env.name}`, done: 0, total: events.length, unit: "events" });
-      const result = await persistEnvironmentEvents(client, { envId: env.id, graph, events, computed });
-      progress({
-        phase: `environment ${env.name}`,
-        done: events.length,
-        total: events.length,
-        unit: "events",
-      });
-      summary.environments.push({ name: env.name, ...result });
-    }
 
     await client.query(
       "UPDATE repository SET import_fingerprint = $2, imported_at = now(), commit_count = $3 WHERE id = $1",

@@ -1,8 +1,8 @@
 /**
  * A repository's commit graph as integer arrays: commit i's parents are
  * parentList[parentStart[i] .. parentStart[i+1]). Commits are numbered so that parents come
- * before children (the importer reads `git log --topo-order --reverse`), which lets the
- * generation numbers be computed in one forward pass.
+ * before children (the importer numbers them in `git rev-list --topo-order --reverse`
+ * order), which lets the generation numbers be computed in one forward pass.
  */
 export class CommitGraph {
   readonly shas: string[] = [];

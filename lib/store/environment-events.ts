@@ -45,17 +45,46 @@ export interface ReplayedEnvironment {
   stepSeq: number[];
 }
 
+/** The replay one step at a time: yields after each counted event. */
+function* replaySteps(events: readonly EventSpec[], out: ReplayedEnvironment) {
+  for (let seq = 0; seq < events.length; seq++) {
+    const e = events[seq]!;
+    if (!e.counted) continue;
+    out.stepSeq.push(seq);
+    out.results[seq] = out.replay.step(e.commit);
+    yield;
+  }
+}
+
+function emptyReplay(graph: CommitGraph, events: readonly EventSpec[]): ReplayedEnvironment {
+  return { replay: new EnvironmentReplay(graph), results: new Array(events.length), stepSeq: [] };
+}
+
 /** Replays an environment's events in memory: pure CPU, no database. */
 export function replayEnvironment(graph: CommitGraph, events: readonly EventSpec[]): ReplayedEnvironment {
-  const replay = new EnvironmentReplay(graph);
-  const results: (StepResult | undefined)[] = new Array(events.length);
-  const stepSeq: number[] = [];
-  events.forEach((e, seq) => {
-    if (!e.counted) return;
-    stepSeq.push(seq);
-    results[seq] = replay.step(e.commit);
-  });
-  return { replay, results, stepSeq };
+  const out = emptyReplay(graph, events);
+  for (const _ of replaySteps(events, out));
+  return out;
+}
+
+/**
+ * replayEnvironment that lets pending I/O run every few milliseconds, for a caller that is
+ * also reading a child process's output (the child blocks once its pipe is full).
+ */
+export async function replayEnvironmentYielding(
+  graph: CommitGraph,
+  events: readonly EventSpec[],
+  sliceMs = 10,
+): Promise<ReplayedEnvironment> {
+  const out = emptyReplay(graph, events);
+  let sliceStart = performance.now();
+  for (const _ of replaySteps(events, out)) {
+    if (performance.now() - sliceStart > sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return out;
 }
 
 /**

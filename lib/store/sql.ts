@@ -23,6 +23,21 @@ export async function withTransaction<T>(
   }
 }
 
+/**
+ * One connection shared by several concurrent flows: each query waits for the one queued
+ * before it (pg deprecates queueing on a busy client), so writes keep their order. A failed
+ * query rejects only its own caller; in a transaction the ones after it fail too.
+ */
+export function serialized(client: Queryable): Queryable {
+  let tail: Promise<unknown> = Promise.resolve();
+  const run = (...args: unknown[]) => {
+    const result = tail.then(() => (client.query as (...a: unknown[]) => Promise<unknown>)(...args));
+    tail = result.catch(() => {});
+    return result;
+  };
+  return { query: run as Queryable["query"] };
+}
+
 /** A PostgreSQL array literal, for passing arrays of arrays through unnest($n::text[]). */
 export function arrayLiteral(values: readonly (string | number)[]): string {
   return `{${values.map((v) => (typeof v === "number" ? String(v) : `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)).join(",")}}`;
