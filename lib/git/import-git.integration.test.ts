@@ -226,6 +226,32 @@ describe("import-git on awkward input", () => {
     expect(rows[1]!.changed_paths).toEqual(["plain.txt"]);
   });
 
+  it("fails in one line and writes nothing when git log fails partway, after rev-list succeeded", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-broken-"));
+    dirs.push(dir);
+    initRepo(dir);
+    for (let i = 1; i <= 30; i++) {
+      writeFileSync(path.join(dir, `f${i % 5}.txt`), String(i));
+      git(dir, ["add", "-A"]);
+      git(dir, ["commit", "-q", "-m", `c${i}`], undefined, { env: commitEnv(1_700_000_000 + i * 60) });
+    }
+    tagAt(dir, "v1.0.0", "HEAD~3", 1_700_010_000);
+    // A missing tree: rev-list (commits only) still walks, git log --raw cannot diff.
+    const tree = git(dir, ["rev-parse", "HEAD~10^{tree}"]).trim();
+    rmSync(path.join(dir, ".git", "objects", tree.slice(0, 2), tree.slice(2)));
+    const db = await newDb();
+    const err = await importGit(db, { clonePath: dir, repoConfig }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^git log failed in .*: fatal: unable to read tree ${tree}$`),
+    );
+    const { rows } = await db.pool.query(
+      `SELECT (SELECT count(*) FROM repository)::int AS repos, (SELECT count(*) FROM "commit")::int AS commits,
+              (SELECT count(*) FROM promotion_event)::int AS events`,
+    );
+    expect(rows[0]).toEqual({ repos: 0, commits: 0, events: 0 });
+  });
+
   it("imports a shallow clone, its boundary commits without parents", async () => {
     const source = newRepo(300, 5);
     const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-shallow-"));

@@ -129,11 +129,18 @@ export async function importGit(
     // streams messages and changed paths. Every write goes through one queue on this
     // transaction's connection, so PostgreSQL works while git and the parser do.
     const db = serialized(client);
+    // The first failure, wherever it happens, stops both gits; later ones are its echoes
+    // (an aborted git, a query in the failed transaction).
     const abort = new AbortController();
+    let firstFailure: unknown;
+    const fail = (err: unknown) => {
+      if (!abort.signal.aborted) firstFailure = err;
+      abort.abort();
+    };
     let writes: Promise<void> = Promise.resolve();
     const enqueue = (write: () => Promise<void>) => {
       writes = writes.then(write);
-      writes.catch(() => abort.abort()); // observed below; stops both gits meanwhile
+      writes.catch(fail); // observed below
     };
     let batch: NewCommitRow[] = [];
     let logged = 0;
@@ -193,6 +200,7 @@ export async function importGit(
       enqueue(() => replaceTagsAndRefs(db, repo.id, refs, tagsForEvents));
       const envRows = await syncEnvironments(db, repo.id, repoConfig.environments);
       for (const env of envRows) {
+        abort.signal.throwIfAborted();
         // Deployment events come from GitHub (lineage sync), never from a clone.
         const source = repoConfig.environments.find((e) => e.name === env.name)!.source;
         const { kind, pattern } = sourceOf(source);
@@ -210,17 +218,15 @@ export async function importGit(
         summary.environments.push({ name: env.name, ...result });
       }
     });
-    afterTopology.catch(() => abort.abort());
+    afterTopology.catch(fail);
     const logDone = readLog(absPath, revisions, (c) => (early ? early.push(c) : place(c)), abort.signal);
-    logDone.catch(() => abort.abort());
-    try {
-      await Promise.all([afterTopology, logDone]);
-    } catch (err) {
-      await writes; // a failed write aborted the gits: its error is the one to report
-      throw err;
-    }
-    if (batch.length) writeBatch();
-    await writes;
+    logDone.catch(fail);
+    // On a failure, every flow is let finish (each stops at the abort) before the error goes
+    // up, so no query of this import can run after the ROLLBACK.
+    await Promise.allSettled([afterTopology, logDone]);
+    if (batch.length && !abort.signal.aborted) writeBatch();
+    await writes.catch(() => {});
+    if (abort.signal.aborted) throw firstFailure;
     progress({ phase: "reading git log", done: logged, unit: "commits" });
     if (logged !== graph.size - stored) {
       throw new AppError(
