@@ -226,18 +226,16 @@ describe("import-git on awkward input", () => {
     expect(rows[1]!.changed_paths).toEqual(["plain.txt"]);
   });
 
-  it("fails in one line and writes nothing when git log fails partway, after rev-list succeeded", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-broken-"));
-    dirs.push(dir);
-    initRepo(dir);
-    for (let i = 1; i <= 30; i++) {
-      writeFileSync(path.join(dir, `f${i % 5}.txt`), String(i));
-      git(dir, ["add", "-A"]);
-      git(dir, ["commit", "-q", "-m", `c${i}`], undefined, { env: commitEnv(1_700_000_000 + i * 60) });
-    }
-    tagAt(dir, "v1.0.0", "HEAD~3", 1_700_010_000);
-    // A missing tree: rev-list (commits only) still walks, git log --raw cannot diff.
-    const tree = git(dir, ["rev-parse", "HEAD~10^{tree}"]).trim();
+  it("fails in one line and writes nothing when git log fails while rev-list still runs", async () => {
+    // A missing tree in the newest commit: git log (newest first) fails at once, while
+    // rev-list, which reads commits only, is still walking the other 3,000.
+    const dir = newRepo(3000, 7);
+    git(dir, ["checkout", "-q", "main"]);
+    writeFileSync(path.join(dir, "broken.txt"), "x");
+    git(dir, ["add", "broken.txt"]);
+    const base = Number(git(dir, ["log", "-1", "--format=%ct", "main"]).trim()) + 60;
+    git(dir, ["commit", "-q", "-m", "broken"], undefined, { env: commitEnv(base) });
+    const tree = git(dir, ["rev-parse", "HEAD^{tree}"]).trim();
     rmSync(path.join(dir, ".git", "objects", tree.slice(0, 2), tree.slice(2)));
     const db = await newDb();
     const err = await importGit(db, { clonePath: dir, repoConfig }).catch((e: unknown) => e);

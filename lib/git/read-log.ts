@@ -46,14 +46,18 @@ async function streamGit(
     child.once("error", reject);
     child.once("close", resolve);
   });
+  exited.catch(() => {}); // observed below; an abort can reject it while output is still read
   child.stdin!.on("error", () => {
     // git exits early on a bad revision; its stderr says why.
   });
   child.stdin!.end(`${include.join("\n")}\n${exclude.map((s) => `^${s}`).join("\n")}\n`);
   try {
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) onChunk(chunk);
-  } finally {
-    if (child.exitCode === null) child.kill();
+  } catch (err) {
+    // The parser rejected the output: git need not run on.
+    child.kill();
+    await exited.catch(() => {});
+    throw err;
   }
   const code = await exited;
   if (code !== 0) {

@@ -70,26 +70,20 @@ export function int4ArrayBinary(values: readonly number[]): Buffer {
 }
 
 /**
- * A text[] in PostgreSQL's binary array format (null elements allowed). Each string is
- * written as UTF-8 straight into one buffer: no literal to escape here, none to parse there.
+ * A text[] in PostgreSQL's binary array format. Each string is written as UTF-8 straight
+ * into one buffer: no literal to escape here, none to parse there.
  */
-export function textArrayBinary(values: readonly (string | null)[]): Buffer {
+export function textArrayBinary(values: readonly string[]): Buffer {
   let bound = 20;
-  for (const v of values) bound += 4 + (v === null ? 0 : v.length * 3);
+  for (const v of values) bound += 4 + v.length * 3; // UTF-8 needs at most 3 bytes a UTF-16 unit
   const buf = Buffer.allocUnsafe(bound);
-  const hasNull = values.includes(null);
   buf.writeInt32BE(1, 0); // dimensions
-  buf.writeInt32BE(hasNull ? 1 : 0, 4);
+  buf.writeInt32BE(0, 4); // no nulls
   buf.writeInt32BE(25, 8); // element type: text
   buf.writeInt32BE(values.length, 12);
   buf.writeInt32BE(1, 16); // lower bound
   let o = 20;
   for (const v of values) {
-    if (v === null) {
-      buf.writeInt32BE(-1, o);
-      o += 4;
-      continue;
-    }
     const n = buf.write(v, o + 4, "utf8");
     buf.writeInt32BE(n, o);
     o += 4 + n;
