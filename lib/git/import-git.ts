@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { compileGlob } from "../config/glob";
-import { sourceOf, type TRepositoryConfig } from "../config/schema";
+import type { TRepositoryConfig } from "../config/schema";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { branchEvents, type EventSpec, type TagForEvents, tagEvents } from "../lineage/events";
@@ -196,27 +196,17 @@ export async function importGit(
       for (const c of early!) place(c);
       early = null;
 
-      const tagsForEvents = tagsOf(refs, graph);
-      enqueue(() => replaceTagsAndRefs(db, repo.id, refs, tagsForEvents));
-      const envRows = await syncEnvironments(db, repo.id, repoConfig.environments);
-      for (const env of envRows) {
-        abort.signal.throwIfAborted();
-        // Deployment events come from GitHub (lineage sync), never from a clone.
-        const source = repoConfig.environments.find((e) => e.name === env.name)!.source;
-        const { kind, pattern } = sourceOf(source);
-        if (kind === "deployments") continue;
-        const events = computeEvents({ sourceKind: kind, pattern }, graph, refs, tagsForEvents);
-        const computed = await replayEnvironmentYielding(graph, events);
-        progress({ phase: `environment ${env.name}`, done: 0, total: events.length, unit: "events" });
-        const result = await persistEnvironmentEvents(db, { envId: env.id, graph, events, computed });
-        progress({
-          phase: `environment ${env.name}`,
-          done: events.length,
-          total: events.length,
-          unit: "events",
-        });
-        summary.environments.push({ name: env.name, ...result });
-      }
+      const tags = tagsOf(refs, graph);
+      enqueue(() => replaceTagsAndRefs(db, repo.id, refs, tags));
+      summary.environments = await writeEnvironments(db, {
+        repoId: repo.id,
+        repoConfig,
+        graph,
+        refs,
+        tags,
+        signal: abort.signal,
+        progress,
+      });
     });
     afterTopology.catch(fail);
     const logDone = readLog(absPath, revisions, (c) => (early ? early.push(c) : place(c)), abort.signal);
@@ -251,6 +241,47 @@ export async function importGit(
     );
     return summary;
   });
+}
+
+/**
+ * Replays and stores the events of every environment whose source the clone holds (tags,
+ * branch). Replays yield to I/O, as git log may still be streaming.
+ */
+async function writeEnvironments(
+  db: Queryable,
+  {
+    repoId,
+    repoConfig,
+    graph,
+    refs,
+    tags,
+    signal,
+    progress,
+  }: {
+    repoId: number;
+    repoConfig: TRepositoryConfig;
+    graph: CommitGraph;
+    refs: CloneRefs;
+    tags: TagForEvents[];
+    signal: AbortSignal;
+    progress: ProgressSink;
+  },
+): Promise<ImportSummary["environments"]> {
+  const written: ImportSummary["environments"] = [];
+  const envRows = await syncEnvironments(db, repoId, repoConfig.environments);
+  for (const env of envRows) {
+    signal.throwIfAborted();
+    // Deployment events come from GitHub (lineage sync), never from a clone.
+    if (env.sourceKind === "deployments") continue;
+    const events = computeEvents(env, graph, refs, tags);
+    const computed = await replayEnvironmentYielding(graph, events);
+    const phase = `environment ${env.name}`;
+    progress({ phase, done: 0, total: events.length, unit: "events" });
+    const result = await persistEnvironmentEvents(db, { envId: env.id, graph, events, computed });
+    progress({ phase, done: events.length, total: events.length, unit: "events" });
+    written.push({ name: env.name, ...result });
+  }
+  return written;
 }
 
 function creatorDateMs(tag: GitTagInfo, graph: CommitGraph, commit: number): number {
