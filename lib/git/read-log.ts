@@ -1,9 +1,9 @@
 import { AppError } from "../errors";
 import { gitSpawn } from "./run-git";
 
+/** What git log adds to a commit's shape (readTopology gives parents and order). */
 export interface GitCommitRecord {
   sha: string;
-  parents: string[];
   authorName: string;
   authorEmail: string;
   authoredAtMs: number;
@@ -16,8 +16,8 @@ export interface GitCommitRecord {
 
 // Fields of the header, NUL-separated; the message comes last because it may contain
 // anything but NUL. \x01 marks a header so the parser can check it is in step.
-const FORMAT = "%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B%x00";
-const HEADER_FIELDS = 9;
+const FORMAT = "%x01%H%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B%x00";
+const HEADER_FIELDS = 8;
 const COLON = 0x3a;
 const NEWLINE = 0x0a;
 
@@ -138,10 +138,9 @@ export async function readLog(
     if (header.length > 0 && header.length < HEADER_FIELDS) {
       header.push(token);
       if (header.length === HEADER_FIELDS) {
-        const [sha, parents, an, ae, at, cn, ce, ct, message] = header as [string, ...string[]];
+        const [sha, an, ae, at, cn, ce, ct, message] = header as [string, ...string[]];
         current = {
           sha,
-          parents: parents ? parents!.split(" ") : [],
           authorName: an!,
           authorEmail: ae!,
           authoredAtMs: Number(at) * 1000,

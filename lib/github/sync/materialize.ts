@@ -126,7 +126,6 @@ export async function materializeRepository(
         idx,
         parentIdx,
         sha: c.sha,
-        parents: c.parentShas,
         authorName: c.authorName ?? "",
         authorEmail: c.authorEmail ?? "",
         authoredAtMs: c.authoredAtMs,
