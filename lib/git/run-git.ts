@@ -13,7 +13,16 @@ const SAFE_CONFIG = [
   "log.decorate=false",
 ];
 
-export const GIT_ENV = { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0" };
+// GIT_FLUSH=0: into a pipe git otherwise flushes after every commit, which costs git a write
+// and us a read, a buffer and a promise per few hundred bytes (56,000 reads for 32 MB of
+// git log; 6,000 with it, and 1.4 -> 0.6 s of CPU on our side).
+export const GIT_ENV = {
+  ...process.env,
+  GIT_TERMINAL_PROMPT: "0",
+  LC_ALL: "C",
+  GIT_OPTIONAL_LOCKS: "0",
+  GIT_FLUSH: "0",
+};
 
 /** Runs git to completion and returns stdout; a failure becomes a one-line AppError. */
 export function gitSync(cwd: string, args: string[], input?: string): string {
