@@ -267,8 +267,10 @@ async function writeEnvironments(
     progress: ProgressSink;
   },
 ): Promise<ImportSummary["environments"]> {
-  const written: ImportSummary["environments"] = [];
   const envRows = await syncEnvironments(db, repoId, repoConfig.environments);
+  // Each environment's writes start as soon as its replay is done and queue on the
+  // connection while the next environment is replayed.
+  const writes: Promise<ImportSummary["environments"][number]>[] = [];
   for (const env of envRows) {
     signal.throwIfAborted();
     // Deployment events come from GitHub (lineage sync), never from a clone.
@@ -277,11 +279,14 @@ async function writeEnvironments(
     const computed = await replayEnvironmentYielding(graph, events);
     const phase = `environment ${env.name}`;
     progress({ phase, done: 0, total: events.length, unit: "events" });
-    const result = await persistEnvironmentEvents(db, { envId: env.id, graph, events, computed });
-    progress({ phase, done: events.length, total: events.length, unit: "events" });
-    written.push({ name: env.name, ...result });
+    const write = persistEnvironmentEvents(db, { envId: env.id, graph, events, computed }).then((result) => {
+      progress({ phase, done: events.length, total: events.length, unit: "events" });
+      return { name: env.name, ...result };
+    });
+    write.catch(() => {}); // observed below
+    writes.push(write);
   }
-  return written;
+  return Promise.all(writes);
 }
 
 function creatorDateMs(tag: GitTagInfo, graph: CommitGraph, commit: number): number {

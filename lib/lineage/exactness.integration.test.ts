@@ -150,8 +150,8 @@ describe("import-git exactness against git", () => {
     for (let i = 0; i < events.length; i++) {
       const { rows } = await db.pool.query<{ sha: string; removed: boolean }>(
         `SELECT c.sha, ec.removed FROM promotion_event e JOIN environment env ON env.id = e.env_id AND env.name = 'prod'
-         CROSS JOIN LATERAL (SELECT x, false AS removed FROM unnest(e.added_commits) x
-                             UNION ALL SELECT x, true FROM unnest(e.removed_commits) x) ec
+         CROSS JOIN LATERAL (SELECT x, false AS removed FROM unnest(e.added_commits) r, generate_series(lower(r), upper(r) - 1) x
+                             UNION ALL SELECT x, true FROM unnest(e.removed_commits) r, generate_series(lower(r), upper(r) - 1) x) ec
          JOIN "commit" c ON c.repo_id = env.repo_id AND c.idx = ec.x WHERE e.seq = $1`,
         [i],
       );

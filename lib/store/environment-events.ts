@@ -2,7 +2,7 @@ import type { SourceKind } from "../config/schema";
 import type { EventSpec } from "../lineage/events";
 import type { CommitGraph } from "../lineage/graph";
 import { EnvironmentReplay, rangeDiff, type StepResult } from "../lineage/walk";
-import { int4ArrayBinary, intArrayLiteral, type Queryable } from "./sql";
+import { int4ArrayBinary, type Queryable } from "./sql";
 
 interface StoredEvent {
   id: number;
@@ -28,6 +28,59 @@ function sameEvent(a: StoredEvent, b: EventSpec): boolean {
 
 const EVENT_COLUMNS = `env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status, is_baseline,
   added_count, removed_count, added_commits, removed_commits`;
+
+/**
+ * Writes sets of commit numbers (< size) as int4multirange literals: "{[3,7),[9,10)}".
+ * Large sets are sorted by marking a bitmap and scanning it, small ones by sorting.
+ */
+class RunEncoder {
+  private readonly marks: Uint8Array;
+  constructor(size: number) {
+    this.marks = new Uint8Array(size + 1);
+  }
+
+  multirange(values: readonly number[]): string {
+    if (values.length === 0) return "{}";
+    const parts: string[] = [];
+    const emit = (start: number, end: number) => parts.push(`[${start},${end})`);
+    if (values.length < 64) {
+      const sorted = Int32Array.from(values).sort();
+      let start = sorted[0]!;
+      let prev = start;
+      for (let i = 1; i < sorted.length; i++) {
+        const x = sorted[i]!;
+        if (x === prev + 1) {
+          prev = x;
+          continue;
+        }
+        emit(start, prev + 1);
+        start = prev = x;
+      }
+      emit(start, prev + 1);
+      return `{${parts.join(",")}}`;
+    }
+    const marks = this.marks;
+    let min = values[0]!;
+    let max = min;
+    for (const x of values) {
+      marks[x] = 1;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    // marks[max + 1] is 0 (the array has a spare slot), so every run ends inside the scan.
+    let start = -1;
+    for (let x = min; x <= max + 1; x++) {
+      if (marks[x]) {
+        if (start < 0) start = x;
+        marks[x] = 0;
+      } else if (start >= 0) {
+        emit(start, x);
+        start = -1;
+      }
+    }
+    return `{${parts.join(",")}}`;
+  }
+}
 
 export interface PersistSummary {
   events: number;
@@ -160,94 +213,51 @@ export async function persistEnvironmentEvents(
     }
   }
 
-  // Events go in batches of many small ones; an event with a large added/removed set goes
-  // alone, its arrays in PostgreSQL's binary format (a decimal literal would have to be built
-  // here and parsed there).
+  // Events go in batches; each added/removed set travels as a multirange literal, a few
+  // runs of consecutive commit numbers however many commits it holds.
   const idBySeq = new Map<number, number>();
   const INSERT = `INSERT INTO promotion_event (${EVENT_COLUMNS})
      SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
-       t.counted, t.status, t.baseline, t.added, t.removed, t.added_commits::int[], t.removed_commits::int[]
+       t.counted, t.status, t.baseline, t.added, t.removed, t.added_commits::int4multirange,
+       t.removed_commits::int4multirange
      FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
        $10::text[], $11::bool[], $12::int[], $13::int[], $14::text[], $15::text[])
        AS t(seq, commit_idx, sha, at, actor, source, ref, counted, status, baseline, added, removed,
          added_commits, removed_commits)
      RETURNING id, seq`;
-  const columns = (seqs: number[]) => [
-    envId,
-    seqs,
-    seqs.map((q) => events[q]!.commit),
-    seqs.map((q) => events[q]!.sha),
-    seqs.map((q) => events[q]!.atMs),
-    seqs.map((q) => events[q]!.actor),
-    seqs.map((q) => events[q]!.source),
-    seqs.map((q) => events[q]!.ref),
-    seqs.map((q) => events[q]!.counted),
-    seqs.map((q) => events[q]!.status),
-    seqs.map((q) => results[q]?.baseline ?? false),
-    seqs.map((q) => results[q]?.added.length ?? 0),
-    seqs.map((q) => results[q]?.removed.length ?? 0),
-  ];
-  const record = (rows: { id: number; seq: number }[]) => {
-    for (const r of rows) idBySeq.set(r.seq, r.id);
-  };
-  let batch: number[] = [];
-  // Writes are chained, not awaited one by one: PostgreSQL writes one while the next is
-  // encoded, and only one query runs on the connection at a time.
+  // Writes are chained, not awaited one by one: PostgreSQL writes one batch while the next
+  // is encoded, and only one query runs on the connection at a time.
   let chain: Promise<void> = Promise.resolve();
-  const enqueue = (write: () => Promise<void>) => {
-    chain = chain.then(write);
-    chain.catch(() => {}); // observed when awaited below; must not go unhandled meanwhile
-  };
-  const flush = () => {
-    if (batch.length === 0) return;
-    const seqs = batch;
-    batch = [];
+  const runs = new RunEncoder(graph.size);
+  for (let from = k; from < events.length; from += 2000) {
+    const seqs: number[] = [];
+    for (let seq = from; seq < Math.min(from + 2000, events.length); seq++) seqs.push(seq);
     const params = [
-      ...columns(seqs),
-      seqs.map((q) => intArrayLiteral(results[q]?.added ?? [])),
-      seqs.map((q) => intArrayLiteral(results[q]?.removed ?? [])),
+      envId,
+      seqs,
+      seqs.map((q) => events[q]!.commit),
+      seqs.map((q) => events[q]!.sha),
+      seqs.map((q) => events[q]!.atMs),
+      seqs.map((q) => events[q]!.actor),
+      seqs.map((q) => events[q]!.source),
+      seqs.map((q) => events[q]!.ref),
+      seqs.map((q) => events[q]!.counted),
+      seqs.map((q) => events[q]!.status),
+      seqs.map((q) => results[q]?.baseline ?? false),
+      seqs.map((q) => results[q]?.added.length ?? 0),
+      seqs.map((q) => results[q]?.removed.length ?? 0),
+      seqs.map((q) => runs.multirange(results[q]?.added ?? [])),
+      seqs.map((q) => runs.multirange(results[q]?.removed ?? [])),
     ];
-    enqueue(async () => record((await client.query<{ id: number; seq: number }>(INSERT, params)).rows));
-  };
-  for (let seq = k; seq < events.length; seq++) {
-    const size = (results[seq]?.added.length ?? 0) + (results[seq]?.removed.length ?? 0);
-    summary.eventCommitRows += size;
-    if (size < 2000) {
-      batch.push(seq);
-      if (batch.length >= 5000) flush();
-      continue;
-    }
-    const e = events[seq]!;
-    const r = results[seq]!;
-    const encoded = [int4ArrayBinary(r.added), int4ArrayBinary(r.removed)];
-    enqueue(() =>
-      client
-        .query<{ id: number; seq: number }>(
-          `INSERT INTO promotion_event (${EVENT_COLUMNS})
-           VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), $6, $7::"EnvSourceKind", $8, $9, $10, $11, $12, $13,
-             $14::int4[], $15::int4[])
-           RETURNING id, seq`,
-          [
-            envId,
-            seq,
-            e.commit,
-            e.sha,
-            e.atMs,
-            e.actor,
-            e.source,
-            e.ref,
-            e.counted,
-            e.status,
-            r.baseline,
-            r.added.length,
-            r.removed.length,
-            ...encoded,
-          ],
-        )
-        .then(({ rows }) => record(rows)),
-    );
+    for (const q of seqs)
+      summary.eventCommitRows += (results[q]?.added.length ?? 0) + (results[q]?.removed.length ?? 0);
+    chain = chain.then(async () => {
+      const { rows } = await client.query<{ id: number; seq: number }>(INSERT, params);
+      for (const r of rows) idBySeq.set(r.seq, r.id);
+    });
+    chain.catch(() => {}); // observed when awaited below; must not go unhandled meanwhile
+    await new Promise((resolve) => setImmediate(resolve)); // let the write go out meanwhile
   }
-  flush();
   await chain;
 
   const idOfSeq = (seq: number) => idBySeq.get(seq)!;

@@ -34,8 +34,8 @@ export async function dumpRepository(
     eventCommits: await q(
       `SELECT env.name, e.seq, c.sha, ec.removed
        FROM promotion_event e JOIN environment env ON env.id = e.env_id
-       CROSS JOIN LATERAL (SELECT x, false AS removed FROM unnest(e.added_commits) x
-                           UNION ALL SELECT x, true FROM unnest(e.removed_commits) x) ec
+       CROSS JOIN LATERAL (SELECT x, false AS removed FROM unnest(e.added_commits) r, generate_series(lower(r), upper(r) - 1) x
+                           UNION ALL SELECT x, true FROM unnest(e.removed_commits) r, generate_series(lower(r), upper(r) - 1) x) ec
        JOIN "commit" c ON c.repo_id = env.repo_id AND c.idx = ec.x
        WHERE env.repo_id = ${repo} ORDER BY env.name, e.seq, c.sha`,
     ),
