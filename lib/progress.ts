@@ -3,44 +3,64 @@ export type ProgressSink = (event: { phase: string; done: number; total?: number
 
 export const silentProgress: ProgressSink = () => {};
 
+/** A rate shown over less time than this would be noise (or a whole phase reported at once). */
+const MIN_RATE_SECONDS = 0.25;
+
 /**
- * Writes progress lines to a stream: on a terminal one line rewritten in place, elsewhere a
- * line per phase and at most one a second.
+ * Writes progress lines to a stream. Phases may interleave (an import reads git log while it
+ * writes commits and environments), so each phase keeps its own start time, rate and
+ * throttle. On a terminal one line is rewritten in place, at most every 100 ms, and a phase
+ * that reaches its total stays on screen; elsewhere each phase prints its first event, its
+ * last (done = total), and at most one line a second in between.
  */
 export function streamProgress(
   stream: NodeJS.WriteStream = process.stderr,
   label = "lineage",
+  now: () => number = Date.now,
 ): ProgressSink & { end(): void } {
-  let phase = "";
-  let phaseStart = Date.now();
-  let lastPrint = 0;
-  let lastLine = "";
+  const phases = new Map<string, { start: number; startDone: number; lastPrint: number }>();
+  let lastTtyPrint = Number.NEGATIVE_INFINITY;
+  let pending = ""; // the line on a terminal that the next write replaces
   const tty = stream.isTTY === true;
-  const sink = ((event) => {
-    const now = Date.now();
-    if (event.phase !== phase) {
-      if (tty && lastLine) stream.write("\n");
-      phase = event.phase;
-      phaseStart = now;
-      lastPrint = 0;
+
+  const write = (line: string, keep: boolean) => {
+    if (!tty) {
+      stream.write(`${line}\n`);
+      return;
     }
-    if (now - lastPrint < (tty ? 100 : 1000) && event.total !== event.done) return;
-    lastPrint = now;
-    const secs = Math.max((now - phaseStart) / 1000, 0.001);
+    stream.write(`\r\x1b[K${line}${keep ? "\n" : ""}`);
+    pending = keep ? "" : line;
+  };
+
+  const sink = ((event) => {
+    const t = now();
+    let state = phases.get(event.phase);
+    const first = state === undefined;
+    if (!state) {
+      state = { start: t, startDone: event.done, lastPrint: Number.NEGATIVE_INFINITY };
+      phases.set(event.phase, state);
+    }
+    const finished = event.total !== undefined && event.done === event.total;
+    const due = tty ? t - lastTtyPrint >= 100 : t - state.lastPrint >= 1000;
+    if (!first && !finished && !due) return;
+    state.lastPrint = t;
+    lastTtyPrint = t;
+
     const unit = event.unit ?? "objects";
     if (event.done === 0 && event.total === undefined) {
-      lastLine = `${label}: ${event.phase}…`;
-      stream.write(tty ? `\r\x1b[K${lastLine}` : `${lastLine}\n`);
+      write(`${label}: ${event.phase}…`, false);
       return;
     }
     const count = event.total !== undefined ? `${event.done}/${event.total}` : `${event.done}`;
-    const rate = event.done > 0 ? ` (${Math.round(event.done / secs)} ${unit}/s)` : "";
-    lastLine = `${label}: ${event.phase}: ${count} ${unit}${rate}`;
-    stream.write(tty ? `\r\x1b[K${lastLine}` : `${lastLine}\n`);
+    // The rate counts from the phase's first report, which may already carry a count.
+    const secs = (t - state.start) / 1000;
+    const rate =
+      secs >= MIN_RATE_SECONDS ? ` (${Math.round((event.done - state.startDone) / secs)} ${unit}/s)` : "";
+    write(`${label}: ${event.phase}: ${count} ${unit}${rate}`, finished);
   }) as ProgressSink & { end(): void };
   sink.end = () => {
-    if (tty && lastLine) stream.write("\n");
-    lastLine = "";
+    if (tty && pending) stream.write("\n");
+    pending = "";
   };
   return sink;
 }
