@@ -3,6 +3,13 @@
 // needs no build step before `npx lineage`.
 import { register } from "tsx/esm/api";
 
+// A reader that stops early (`lineage events … | head`) closes the pipe: that ends the
+// output, as it does for git, rather than an error with a stack trace.
+process.stdout.on("error", (err) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 register();
 const { main } = await import("../lib/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -95,6 +95,14 @@ describe("lineage CLI", () => {
     });
   });
 
+  it("where answers each argument once per environment when two arguments name one commit", () => {
+    const res = lineage(["where", "v1.0.0", shas[2]!, "--repo", "acme/cli", "--json"]);
+    expect(res.code).toBe(0);
+    const doc = JSON.parse(res.stdout) as { sha: string; environments: { name: string }[] }[];
+    expect(doc.map((d) => d.sha)).toEqual([shas[2], shas[2]]);
+    for (const d of doc) expect(d.environments.map((e) => e.name)).toEqual(["dev", "prod"]);
+  });
+
   it("diff --json gives added and removed commits with headline, author and time", () => {
     const res = lineage(["diff", "v1.1.0", "prod", "--repo", "acme/cli", "--json"]);
     expect(res.code).toBe(0);
@@ -190,5 +198,21 @@ describe("lineage CLI", () => {
     expect(res.stdout).toContain("=cmd|' /C calc'!A0 <script>x</script> \\x1b[2J");
     // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
     expect(res.stdout).not.toMatch(/\x1b/);
+  });
+
+  it("ends quietly when its reader closes the pipe early (| head)", () => {
+    // `true` exits without reading, long before the CLI has started and writes its table.
+    const res = spawnSync(
+      "bash",
+      [
+        "-c",
+        `"$0" "$1" events --repo acme/cli --env prod | true; exit "\${PIPESTATUS[0]}"`,
+        process.execPath,
+        path.join(ROOT, "bin/lineage.mjs"),
+      ],
+      { cwd: dir, env: { ...process.env, DATABASE_URL: db.url }, encoding: "utf8" },
+    );
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ export function printJson(value: unknown): void {
 
 /** A plain table; control characters in cells are shown escaped so text cannot repaint the terminal. */
 export function printTable(head: string[], rows: (string | number | boolean | null)[][]): void {
-  const table = new Table({ head, style: { head: [], border: [] } });
+  const table = new Table({ head, style: { head: [], border: [], compact: true } });
   for (const row of rows) table.push(row.map((c) => (c === null ? "" : safeCell(String(c)))));
   process.stdout.write(`${table.toString()}\n`);
 }

@@ -42,7 +42,8 @@ export async function findWhere(
      LEFT JOIN promotion_event e ON e.id = r.first_event_id
      WHERE env.repo_id = $1
      ORDER BY env.position`,
-    [repository.id, resolved.map((r) => r.idx)],
+    // Two arguments may name one commit (a tag and its SHA): each commit's rows come once.
+    [repository.id, [...new Set(resolved.map((r) => r.idx))]],
   );
   return resolved.map((r) => ({
     sha: r.sha,
