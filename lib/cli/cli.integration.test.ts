@@ -200,6 +200,20 @@ describe("lineage CLI", () => {
     expect(res.stdout).not.toMatch(/\x1b/);
   });
 
+  it("migrate exits once its work is done (the schema engine's timers do not hold it open)", () => {
+    const started = Date.now();
+    const res = spawnSync(process.execPath, [path.join(ROOT, "bin/lineage.mjs"), "migrate"], {
+      cwd: dir,
+      env: { ...process.env, DATABASE_URL: db.url },
+      encoding: "utf8",
+      timeout: 8000, // the engine's forgotten timers held it for 10 s
+    });
+    expect(res.signal).toBeNull();
+    expect(res.status).toBe(0);
+    expect(res.stderr).toContain("database is up to date");
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
   it("ends quietly when its reader closes the pipe early (| head)", () => {
     // `true` exits without reading, long before the CLI has started and writes its table.
     const res = spawnSync(

@@ -21,8 +21,19 @@ function loadWasm() {
       .resolve(/* turbopackIgnore: true */ "@prisma/schema-engine-wasm/schema_engine_bg")
       .replace(/\.js$/, ".wasm");
     const module = await WebAssembly.compile(await readFile(wasmPath));
+    // The engine arms a 10 s timer per operation (a timeout raced against it) and never
+    // clears it: each would hold the process open 10 s after its work is done. Unreferenced,
+    // they still fire while the engine waits on the database, but no longer block exit.
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(imports).filter((k) => k.startsWith("__wbg_setTimeout_"))) {
+      imports[name] = (callback: () => void, ms: number) => {
+        const timer = setTimeout(callback, ms >>> 0);
+        timer.unref();
+        return timer;
+      };
+    }
     const instance = await WebAssembly.instantiate(module, {
-      "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
+      "./schema_engine_bg.js": imports as WebAssembly.ModuleImports,
     });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
