@@ -200,6 +200,23 @@ describe("lineage CLI", () => {
     expect(res.stdout).not.toMatch(/\x1b/);
   });
 
+  it("imports the clone named by --path even when GIT_DIR points elsewhere (a git hook, a CI step)", () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), "lineage-other-"));
+    try {
+      initRepo(other);
+      commitAt(other, "another repository", 1_700_000_000);
+      const res = lineage(["import-git", "--path", dir, "--repo", "acme/cli", "--json"], {
+        GIT_DIR: path.join(other, ".git"),
+        GIT_WORK_TREE: other,
+      });
+      expect(res.code).toBe(0);
+      // Same refs as the first import: nothing to do, and still the 6 commits of `dir`.
+      expect(JSON.parse(res.stdout)).toMatchObject({ upToDate: true, totalCommits: 6 });
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it("migrate exits once its work is done (the schema engine's timers do not hold it open)", () => {
     const started = Date.now();
     const res = spawnSync(process.execPath, [path.join(ROOT, "bin/lineage.mjs"), "migrate"], {

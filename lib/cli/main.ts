@@ -88,6 +88,8 @@ export function buildProgram(): Command {
           summary.environments.map((e) => [e.name, e.events, e.unchanged, e.written]),
         );
       }
+      if (summary.renumbered && !opts.json)
+        console.error("the clone was deepened since the last import: its history was numbered again");
       for (const ref of summary.skippedRefs) console.error(`skipped ${ref}: it does not point at a commit`);
     });
 

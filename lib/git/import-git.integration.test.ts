@@ -280,6 +280,68 @@ describe("import-git on awkward input", () => {
   });
 });
 
+describe("import-git after the clone's history was rewritten or deepened", () => {
+  it("re-imports after a force-push once the old tip is gone from the clone (gc)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-rewrite-"));
+    dirs.push(dir);
+    initRepo(dir);
+    const base = 1_700_000_000;
+    for (let i = 0; i < 5; i++) commitAt(dir, `commit ${i}`, base + i * 60);
+    tagAt(dir, "v1.0.0", git(dir, ["rev-parse", "HEAD~2"]).trim(), base + 1000);
+    tagAt(dir, "rc-1", git(dir, ["rev-parse", "HEAD~1"]).trim(), base + 1000);
+    const db = await newDb();
+    await importGit(db, { clonePath: dir, repoConfig });
+    // Rewrite main's last commit and let git forget the old one, as a fresh clone would.
+    const oldTip = git(dir, ["rev-parse", "main"]).trim();
+    git(dir, ["reset", "-q", "--hard", "HEAD~1"]);
+    const newTip = commitAt(dir, "fix: rewritten", base + 2000);
+    git(dir, ["reflog", "expire", "--expire=now", "--all"]);
+    git(dir, ["gc", "-q", "--prune=now"]);
+    expect(git(dir, ["cat-file", "--batch-check"], `${oldTip}\n`).trim()).toBe(`${oldTip} missing`);
+
+    const summary = await importGit(db, { clonePath: dir, repoConfig });
+    expect(summary.newCommits).toBe(1);
+    const fresh = await newDb();
+    await importGit(fresh, { clonePath: dir, repoConfig });
+    // The old tip stays stored (nothing is deleted); every ref, tag and event agrees.
+    const { commits: _a, eventCommits: _b, reach: _c, ...got } = await dumpRepository(db.pool, REPO);
+    const { commits: _d, eventCommits: _e, reach: _f, ...want } = await dumpRepository(fresh.pool, REPO);
+    expect(got).toEqual(want);
+    expect((got.refs as { name: string; sha: string }[]).find((r) => r.name === "refs/heads/main")?.sha).toBe(
+      newTip,
+    );
+  });
+
+  it("numbers the history again when a shallow clone was deepened (git fetch --unshallow)", async () => {
+    const source = newRepo(300, 7);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-deepen-"));
+    dirs.push(dir);
+    execFileSync("git", [
+      "clone",
+      "-q",
+      "--no-local",
+      "--depth",
+      "3",
+      "--branch",
+      "main",
+      `file://${source}`,
+      dir,
+    ]);
+    const db = await newDb();
+    const first = await importGit(db, { clonePath: dir, repoConfig });
+    expect(first.totalCommits).toBe(gitLines(dir, ["rev-list", "--all"]).length);
+
+    execFileSync("git", ["-C", dir, "fetch", "-q", "--unshallow", "--tags"]);
+    const summary = await importGit(db, { clonePath: dir, repoConfig });
+    expect(summary.renumbered).toBe(true);
+    expect(summary.totalCommits).toBe(gitLines(dir, ["rev-list", "--branches", "--tags"]).length);
+    const fresh = await newDb();
+    await importGit(fresh, { clonePath: dir, repoConfig });
+    expect(await dumpRepository(db.pool, REPO)).toEqual(await dumpRepository(fresh.pool, REPO));
+    expect((await importGit(db, { clonePath: dir, repoConfig })).upToDate).toBe(true);
+  });
+});
+
 function readShallow(dir: string): number {
   // Each boundary commit of a shallow clone is listed in .git/shallow; git shows it parentless.
   const lines = git(dir, ["rev-parse", "--git-path", "shallow"]).trim();

@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { branchEvents, type EventSpec, type TagForEvents, tagEvents } from "../lineage/events";
 import { CommitGraph } from "../lineage/graph";
 import { type ProgressSink, silentProgress } from "../progress";
-import { insertCommits, loadGraphInto, type NewCommitRow } from "../store/commits";
+import { forgetHistory, insertCommits, loadGraphInto, type NewCommitRow } from "../store/commits";
 import {
   type PersistSummary,
   persistEnvironmentEvents,
@@ -16,7 +16,8 @@ import {
 import { type EnvironmentRow, syncEnvironments } from "../store/environments";
 import { type Queryable, serialized, withTransaction } from "../store/sql";
 import { type GitCommitRecord, readLog, readTopology } from "./read-log";
-import { assertGitRepository, type CloneRefs, type GitTagInfo, readRefs } from "./read-refs";
+import { assertGitRepository, type CloneRefs, type GitTagInfo, presentCommits, readRefs } from "./read-refs";
+import { gitSync } from "./run-git";
 
 // Bump when the import's output for the same input changes, so existing imports redo it.
 const IMPORTER_VERSION = 1;
@@ -30,6 +31,8 @@ export interface ImportSummary {
   branches: number;
   environments: ({ name: string } & PersistSummary)[];
   skippedRefs: string[];
+  /** The stored history was numbered again (the clone, shallow before, was deepened). */
+  renumbered: boolean;
 }
 
 function fingerprintOf(refs: CloneRefs, repoConfig: TRepositoryConfig): string {
@@ -37,6 +40,7 @@ function fingerprintOf(refs: CloneRefs, repoConfig: TRepositoryConfig): string {
   hash.update(JSON.stringify({ v: IMPORTER_VERSION, envs: repoConfig.environments }));
   for (const b of refs.branches) hash.update(`b ${b.name} ${b.commit}\n`);
   for (const t of refs.tags) hash.update(`t ${t.name} ${t.objectSha ?? ""} ${t.commit}\n`);
+  for (const s of refs.shallow) hash.update(`s ${s}\n`);
   return hash.digest("hex");
 }
 
@@ -69,6 +73,7 @@ export async function importGit(
     branches: refs.branches.length,
     environments: [],
     skippedRefs: refs.skipped,
+    renumbered: false,
   };
 
   const existing = await db.pool.query<{
@@ -80,7 +85,8 @@ export async function importGit(
     return { ...summary, upToDate: true, totalCommits: existing.rows[0].commit_count };
   }
 
-  return withTransaction(db, async (client) => {
+  let repoId = 0;
+  const result = await withTransaction(db, async (client) => {
     // Two imports of one repository would number commits twice: the second waits here, and
     // reads the repository's row only once the first has committed.
     await client.query("SELECT pg_advisory_xact_lock(hashtext('lineage-import:' || $1))", [repoConfig.repo]);
@@ -95,9 +101,20 @@ export async function importGit(
       [repoConfig.repo, absPath],
     );
     const repo = repoRows[0]!;
+    repoId = repo.id;
     if (repo.import_fingerprint === fingerprint) {
       // The import it waited for already brought the repository to this state.
       return { ...summary, upToDate: true, totalCommits: repo.commit_count };
+    }
+
+    // A shallow clone deepened since (git fetch --unshallow / --deepen) now shows parents of
+    // commits stored as roots: older commits would need smaller numbers than their children,
+    // so the history is numbered again from scratch.
+    if (repo.commit_count > 0 && (await rootsGainedParents(client, repo.id, absPath))) {
+      progress({ phase: "history deepened since the last import: renumbering", done: 0 });
+      await forgetHistory(client, repo.id);
+      repo.commit_count = 0;
+      summary.renumbered = true;
     }
 
     const graph = new CommitGraph();
@@ -119,7 +136,10 @@ export async function importGit(
       [repo.id],
     );
     const include = [...new Set([...refs.branches.map((b) => b.commit), ...refs.tags.map((t) => t.commit)])];
-    const exclude = oldRefs.map((r) => r.sha).filter((sha) => graph.indexOf(sha) !== undefined);
+    const exclude = presentCommits(
+      absPath,
+      oldRefs.map((r) => r.sha).filter((sha) => graph.indexOf(sha) !== undefined),
+    );
     const revisions = { include, exclude };
     const stored = graph.size;
 
@@ -241,6 +261,33 @@ export async function importGit(
     );
     return summary;
   });
+  if (result.renumbered) {
+    // Commits only GitHub knows, and deployment events, were numbered by the old graph;
+    // lineage sync's last step adds them back (and does so again at the next sync, should
+    // this process stop first).
+    const { materializeRepository } = await import("../github/sync/materialize");
+    await materializeRepository(db, { repoId, config: repoConfig });
+  }
+  return result;
+}
+
+/** Whether any commit stored without parents has parents in the clone now. */
+async function rootsGainedParents(client: Queryable, repoId: number, clonePath: string): Promise<boolean> {
+  const { rows } = await client.query<{ sha: string }>(
+    `SELECT sha FROM "commit" WHERE repo_id = $1 AND coalesce(cardinality(parents), 0) = 0`,
+    [repoId],
+  );
+  const roots = presentCommits(
+    clonePath,
+    rows.map((r) => r.sha),
+  );
+  if (roots.length === 0) return false;
+  const out = gitSync(
+    clonePath,
+    ["rev-list", "--no-walk=unsorted", "--parents", "--stdin"],
+    `${roots.join("\n")}\n`,
+  );
+  return out.split("\n").some((line) => line.includes(" "));
 }
 
 /**

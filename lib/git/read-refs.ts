@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { AppError } from "../errors";
 import { gitSync } from "./run-git";
 
@@ -26,6 +27,8 @@ export interface CloneRefs {
   tags: GitTagInfo[];
   /** Refs that point at trees or blobs, which lineage ignores. */
   skipped: string[];
+  /** A shallow clone's boundary commits (git shows them without parents); empty if complete. */
+  shallow: string[];
 }
 
 /** Fails with one line unless `path` is a git repository (bare or not). */
@@ -120,7 +123,32 @@ export function readRefs(path: string): CloneRefs {
         skipped.push(`refs/tags/${tag.name}`);
       }
     });
-    if (drop.size) return { branches, tags: tags.filter((_, i) => !drop.has(i)), skipped };
+    if (drop.size)
+      return { branches, tags: tags.filter((_, i) => !drop.has(i)), skipped, shallow: readShallow(path) };
   }
-  return { branches, tags, skipped };
+  return { branches, tags, skipped, shallow: readShallow(path) };
+}
+
+/** The boundary of a shallow clone, from its `shallow` file (git fetch --deepen/--unshallow change it). */
+function readShallow(path: string): string[] {
+  const file = resolve(path, gitSync(path, ["rev-parse", "--git-path", "shallow"]).trim());
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).sort() : [];
+}
+
+/**
+ * Which of `shas` the clone still holds as commits. A commit imported before can be gone
+ * from the clone (a force-push, then `git gc`; a fresh clone), and git stops on a missing
+ * object given to exclude.
+ */
+export function presentCommits(path: string, shas: readonly string[]): string[] {
+  if (shas.length === 0) return [];
+  const out = gitSync(
+    path,
+    ["cat-file", "--batch-check=%(objectname) %(objecttype)"],
+    `${shas.join("\n")}\n`,
+  );
+  return out
+    .split("\n")
+    .filter((line) => line.endsWith(" commit"))
+    .map((line) => line.slice(0, line.indexOf(" ")));
 }

@@ -13,11 +13,41 @@ const SAFE_CONFIG = [
   "log.decorate=false",
 ];
 
+/**
+ * Variables that point git at another repository or change how it reads one: exactly
+ * `git rev-parse --local-env-vars`. Set in our caller's environment (a git hook, a CI step)
+ * they would make git read that repository instead of --path, so they are dropped.
+ */
+export const REPOSITORY_ENV_VARS = [
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_CONFIG",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG_COUNT",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_IMPLICIT_WORK_TREE",
+  "GIT_GRAFT_FILE",
+  "GIT_INDEX_FILE",
+  "GIT_NO_REPLACE_OBJECTS",
+  "GIT_REPLACE_REF_BASE",
+  "GIT_PREFIX",
+  "GIT_INTERNAL_SUPER_PREFIX",
+  "GIT_SHALLOW_FILE",
+  "GIT_COMMON_DIR",
+];
+
+function withoutRepositoryEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of REPOSITORY_ENV_VARS) delete out[name];
+  return out;
+}
+
 // GIT_FLUSH=0: into a pipe git otherwise flushes after every commit, which costs git a write
 // and us a read, a buffer and a promise per few hundred bytes (56,000 reads for 32 MB of
 // git log; 6,000 with it, and 1.4 -> 0.6 s of CPU on our side).
 export const GIT_ENV = {
-  ...process.env,
+  ...withoutRepositoryEnv(process.env),
   GIT_TERMINAL_PROMPT: "0",
   LC_ALL: "C",
   GIT_OPTIONAL_LOCKS: "0",

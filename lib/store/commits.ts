@@ -72,3 +72,20 @@ export async function loadGraphInto(
 export async function loadGraph(client: Queryable, repoId: number): Promise<CommitGraph> {
   return loadGraphInto(client, repoId, new CommitGraph());
 }
+
+/**
+ * Forgets a repository's commit graph and everything numbered by it (tags, refs, events,
+ * first reach), for an import that must number the history again. GitHub's own records
+ * are keyed by SHA and stay; `materializeRepository` adds their commits back.
+ */
+export async function forgetHistory(client: Queryable, repoId: number): Promise<void> {
+  const envs = "SELECT id FROM environment WHERE repo_id = $1";
+  await client.query(`DELETE FROM env_reach WHERE env_id IN (${envs})`, [repoId]);
+  await client.query(`DELETE FROM promotion_event WHERE env_id IN (${envs})`, [repoId]);
+  await client.query("DELETE FROM tag WHERE repo_id = $1", [repoId]);
+  await client.query("DELETE FROM git_ref WHERE repo_id = $1", [repoId]);
+  await client.query(`DELETE FROM "commit" WHERE repo_id = $1`, [repoId]);
+  await client.query("UPDATE repository SET commit_count = 0, import_fingerprint = NULL WHERE id = $1", [
+    repoId,
+  ]);
+}
