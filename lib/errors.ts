@@ -54,12 +54,42 @@ export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
 
+// Reaching the server failed: sockets (errno codes) and PostgreSQL's connection-time SQLSTATEs
+// (08xxx connection exceptions, 28xxx authentication, 3D000 no such database, 57P03 starting up).
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+]);
+function isUnreachable(code: string): boolean {
+  return UNREACHABLE.has(code) || /^(08|28)/.test(code) || code === "3D000" || code === "57P03";
+}
+
+/**
+ * Any error as an AppError a user can act on: a database that cannot be reached, or one
+ * nothing has migrated (undefined table), becomes DATABASE_UNAVAILABLE; the rest INTERNAL.
+ */
+export function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  const first = ((err as Error | null)?.message ?? String(err)).split("\n")[0];
+  if (isUnreachable(code) || /Can't reach database server/.test(first ?? "")) {
+    return new AppError("DATABASE_UNAVAILABLE", `database unavailable: ${first}`, { cause: err });
+  }
+  if (code === "42P01") {
+    return new AppError(
+      "DATABASE_UNAVAILABLE",
+      `the database has no Lineage tables yet: run \`npx lineage migrate\` (${first})`,
+      { cause: err },
+    );
+  }
+  return new AppError("INTERNAL", `internal error: ${first}`, { cause: err });
+}
+
 /** One line for a user: AppError messages as they are; anything else without internals. */
 export function userMessage(err: unknown): string {
-  if (isAppError(err)) return err.message.replace(/\s*\n\s*/g, " ");
-  const code = (err as { code?: string } | null)?.code;
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "57P03" || code === "3D000") {
-    return `database unavailable: ${(err as Error).message.split("\n")[0]}`;
-  }
-  return `internal error: ${(err as Error)?.message?.split("\n")[0] ?? String(err)}`;
+  return toAppError(err).message.replace(/\s*\n\s*/g, " ");
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmptyDatabase } from "../db/testing/databases";
 import { openTestDatabase } from "../db/testing/test-db";
 import { commitAt, git, initRepo, tagAt } from "../git/testing/git";
 
@@ -177,9 +178,28 @@ describe("lineage CLI", () => {
     const res = lineage(["where", "v1.0.0", "--repo", "acme/cli"], {
       DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none",
     });
-    expect(res.code).not.toBe(0);
+    expect(res.code).toBe(3);
     expect(res.stderr.trim().split("\n")).toHaveLength(1);
     expect(res.stderr).toMatch(/^lineage: database unavailable/);
+    const migrate = lineage(["migrate"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" });
+    expect(migrate.code).toBe(3);
+    expect(migrate.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^lineage: cannot migrate the database: /),
+    ]);
+  });
+
+  it("tells to run migrate when the database has no tables yet, exit 3", async () => {
+    const empty = await createEmptyDatabase("lineage_t");
+    try {
+      const res = lineage(["where", "v1.0.0", "--repo", "acme/cli"], { DATABASE_URL: empty.url });
+      expect(res.code).toBe(3);
+      expect(res.stdout).toBe("");
+      expect(res.stderr).toMatch(
+        /^lineage: the database has no Lineage tables yet: run `npx lineage migrate`/,
+      );
+    } finally {
+      await empty.drop();
+    }
   });
 
   it("documents every command's options in --help", () => {

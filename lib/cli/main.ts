@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { getRepositoryConfigOrThrow, loadConfig } from "../config/load-config";
 import { type Db, openDatabase } from "../db/client";
 import { getEnv } from "../env";
-import { AppError, userMessage } from "../errors";
+import { AppError, toAppError, userMessage } from "../errors";
 import { diffRevisions } from "../lineage/diff";
 import { findEnvironmentEvents } from "../lineage/events-query";
 import { findWhere } from "../lineage/where";
@@ -51,7 +51,12 @@ export function buildProgram(): Command {
       const db = await openDatabase({ migrate: false });
       try {
         const { applyMigrations } = await import("../db/migrate");
-        const applied = await applyMigrations({ connectionString: db.url });
+        const applied = await applyMigrations({ connectionString: db.url }).catch((err: unknown) => {
+          throw new AppError(
+            "DATABASE_UNAVAILABLE",
+            `cannot migrate the database: ${toAppError(err).message.replace(/^(internal error|database unavailable): /, "")}`,
+          );
+        });
         if (opts.json) printJson({ database: db.mode, applied });
         else console.error(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
       } finally {
@@ -274,8 +279,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       return 2;
     }
-    process.stderr.write(`lineage: ${userMessage(err)}\n`);
+    const appError = toAppError(err);
+    process.stderr.write(`lineage: ${userMessage(appError)}\n`);
     if (process.env.LINEAGE_DEBUG) console.error(err);
-    return err instanceof AppError ? err.exitCode : 1;
+    return appError.exitCode;
   }
 }
