@@ -20,7 +20,7 @@ import { assertGitRepository, type CloneRefs, type GitTagInfo, presentCommits, r
 import { gitSync } from "./run-git";
 
 // Bump when the import's output for the same input changes, so existing imports redo it.
-const IMPORTER_VERSION = 1;
+const IMPORTER_VERSION = 2; // 2: tag globs as git wildmatch
 
 export interface ImportSummary {
   repo: string;
