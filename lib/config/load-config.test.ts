@@ -35,6 +35,10 @@ function withEnv(mutate: (c: typeof valid) => unknown): string {
 }
 
 describe("parseConfig", () => {
+  it("accepts a file saved with a byte-order mark", () => {
+    expect(parseConfig(`\uFEFF${JSON.stringify(valid)}`, "f.json").repositories).toHaveLength(1);
+  });
+
   it("accepts the product's example config", () => {
     const config = parseConfig(JSON.stringify(valid), "f.json");
     expect(config.repositories[0]!.environments.map((e) => e.name)).toEqual(["dev", "test", "prod"]);
@@ -65,7 +69,26 @@ describe("parseConfig", () => {
       withEnv((c) => {
         (c.repositories[0]!.environments[0]!.source as object) = { branch: "main", tags: "v*" };
       }),
-      /environments\[0\]\.source: must be exactly one of/,
+      /environments\[0\]\.source: must be exactly one of .*, not "tags" and "branch"$/,
+    ],
+    [
+      "a misspelt source kind",
+      withEnv((c) => {
+        (c.repositories[0]!.environments[2]!.source as object) = { tag: "v*" };
+      }),
+      /environments\[2\]\.source: unknown key "tag"$/,
+    ],
+    [
+      "an empty source",
+      withEnv((c) => {
+        (c.repositories[0]!.environments[2]!.source as object) = {};
+      }),
+      /environments\[2\]\.source: must be exactly one of \{"tags": "<glob>"\}, \{"branch": "<name>"\} or \{"deployments": "<glob>"\}$/,
+    ],
+    [
+      "a misspelt required key",
+      JSON.stringify({ repositories: [{ repo: "a/b", environment: [] }] }),
+      /repositories\[0\]: unknown key "environment"$/,
     ],
     [
       "a bad repo name",

@@ -13,42 +13,26 @@ function formatPath(segments: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
-    const where = formatPath(issue.path);
     return `${where ? `${where}: ` : ""}unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
   }
-  if (issue.code === "invalid_union") {
-    // Every branch of the source union failed: say which keys a source may have.
-    return `${formatPath(issue.path)}: must be exactly one of {"tags": "<glob>"}, {"branch": "<name>"} or {"deployments": "<glob>"}${innerSourceMessage(
-      issue,
-    )}`;
-  }
-  const where = formatPath(issue.path);
   return `${where || "(top level)"}: ${issue.message}`;
-}
-
-function innerSourceMessage(issue: z.core.$ZodIssueInvalidUnion): string {
-  // When one branch got the right key but a bad value (a bad glob), that is the useful message.
-  for (const branch of issue.errors) {
-    const custom = branch.find(
-      (i) => i.code === "custom" || (i.code === "invalid_type" && i.path.length > 0),
-    );
-    if (custom) return ` (${custom.message})`;
-  }
-  return "";
 }
 
 /** Parses config text; every mistake becomes one line naming the file and the field. */
 export function parseConfig(text: string, file: string): TLineageConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, "")); // editors on Windows may save a byte-order mark
   } catch (err) {
     throw new AppError("INVALID_CONFIG", `${file}: invalid JSON: ${(err as Error).message}`);
   }
   const parsed = ZLineageConfig.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // A misspelt key also makes the key it stands for missing: the misspelling explains both.
+    const issues = parsed.error.issues;
+    const issue = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!;
     throw new AppError("INVALID_CONFIG", `${file}: ${describeIssue(issue)}`);
   }
   return parsed.data;

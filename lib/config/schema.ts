@@ -18,11 +18,22 @@ const ZBranchName = z
     message: "bad branch name (see git check-ref-format)",
   });
 
-export const ZEnvironmentSource = z.union([
-  z.strictObject({ tags: ZGlob }),
-  z.strictObject({ branch: ZBranchName }),
-  z.strictObject({ deployments: ZGlob }),
-]);
+const SOURCE_KINDS = ["tags", "branch", "deployments"] as const;
+
+/** Exactly one of the three keys; an unknown key is reported as such, by name. */
+export const ZEnvironmentSource = z
+  .strictObject({ tags: ZGlob.optional(), branch: ZBranchName.optional(), deployments: ZGlob.optional() })
+  .superRefine((source, ctx) => {
+    const given = SOURCE_KINDS.filter((k) => source[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be exactly one of {"tags": "<glob>"}, {"branch": "<name>"} or {"deployments": "<glob>"}${
+          given.length ? `, not ${given.map((k) => JSON.stringify(k)).join(" and ")}` : ""
+        }`,
+      });
+    }
+  });
 
 export const ZEnvironmentConfig = z.strictObject({
   name: z
@@ -80,7 +91,6 @@ export type TLineageConfig = z.infer<typeof ZLineageConfig>;
 export type SourceKind = "tags" | "branch" | "deployments";
 
 export function sourceOf(source: TEnvironmentSource): { kind: SourceKind; pattern: string } {
-  if ("tags" in source) return { kind: "tags", pattern: source.tags };
-  if ("branch" in source) return { kind: "branch", pattern: source.branch };
-  return { kind: "deployments", pattern: source.deployments };
+  const kind = SOURCE_KINDS.find((k) => source[k] !== undefined)!;
+  return { kind, pattern: source[kind]! };
 }

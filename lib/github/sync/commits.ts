@@ -104,7 +104,9 @@ async function stageCommits(ctx: RepoSyncContext, resource: SyncResource, commit
  */
 export async function syncBranchHistory(ctx: RepoSyncContext, known: Set<string>): Promise<void> {
   const branches = [
-    ...new Set(ctx.config.environments.flatMap((e) => ("branch" in e.source ? [e.source.branch] : []))),
+    ...new Set(
+      ctx.config.environments.flatMap((e) => (e.source.branch !== undefined ? [e.source.branch] : [])),
+    ),
   ].slice(0, HEADS_BATCH);
   const variables: Record<string, unknown> = { ...ctx.repoVariables };
   branches.forEach((b, i) => {
