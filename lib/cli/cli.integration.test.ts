@@ -237,6 +237,32 @@ describe("lineage CLI", () => {
     }
   });
 
+  it("warns about an environment whose branch the clone lacks or whose glob matches no tag", () => {
+    const typo = path.join(dir, "typo.config.json");
+    writeFileSync(
+      typo,
+      JSON.stringify({
+        repositories: [
+          {
+            repo: "acme/typo",
+            environments: [
+              { name: "dev", source: { branch: "mian" } },
+              { name: "prod", source: { tags: "release-*" } },
+              { name: "ok", source: { tags: "v*" } },
+            ],
+          },
+        ],
+      }),
+    );
+    const res = lineage(["import-git", "--path", dir, "--repo", "acme/typo", "--config", typo, "--json"]);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).warnings).toEqual([
+      'environment dev: the clone has no branch "mian"',
+      'environment prod: no tag of the clone matches "release-*"',
+    ]);
+    expect(res.stderr).toContain('warning: environment dev: the clone has no branch "mian"');
+  });
+
   it("migrate exits once its work is done (the schema engine's timers do not hold it open)", () => {
     const started = Date.now();
     const res = spawnSync(process.execPath, [path.join(ROOT, "bin/lineage.mjs"), "migrate"], {

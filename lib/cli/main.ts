@@ -96,6 +96,7 @@ export function buildProgram(): Command {
       if (summary.renumbered && !opts.json)
         console.error("the clone was deepened since the last import: its history was numbered again");
       for (const ref of summary.skippedRefs) console.error(`skipped ${ref}: it does not point at a commit`);
+      for (const warning of summary.warnings) console.error(`warning: ${warning}`);
     });
 
   program

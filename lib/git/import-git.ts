@@ -33,6 +33,8 @@ export interface ImportSummary {
   skippedRefs: string[];
   /** The stored history was numbered again (the clone, shallow before, was deepened). */
   renumbered: boolean;
+  /** Environments whose source the clone does not hold: a branch it lacks, a glob no tag matches. */
+  warnings: string[];
 }
 
 function fingerprintOf(refs: CloneRefs, repoConfig: TRepositoryConfig): string {
@@ -74,6 +76,7 @@ export async function importGit(
     environments: [],
     skippedRefs: refs.skipped,
     renumbered: false,
+    warnings: sourceWarnings(repoConfig, refs),
   };
 
   const existing = await db.pool.query<{
@@ -406,6 +409,19 @@ function resolveBranchRef(refs: CloneRefs, branch: string): string | undefined {
   const remote = refs.branches.filter((b) => /^refs\/remotes\/[^/]+\/(.+)$/.exec(b.name)?.[1] === branch);
   const origin = remote.find((b) => b.name.startsWith("refs/remotes/origin/"));
   return (origin ?? (remote.length === 1 ? remote[0] : undefined))?.commit;
+}
+
+function sourceWarnings(repoConfig: TRepositoryConfig, refs: CloneRefs): string[] {
+  return repoConfig.environments.flatMap(({ name, source }) => {
+    if (source.branch !== undefined && resolveBranchRef(refs, source.branch) === undefined)
+      return [`environment ${name}: the clone has no branch ${JSON.stringify(source.branch)}`];
+    if (source.tags !== undefined) {
+      const matches = compileGlob(source.tags);
+      if (!refs.tags.some((t) => matches(t.name)))
+        return [`environment ${name}: no tag of the clone matches ${JSON.stringify(source.tags)}`];
+    }
+    return [];
+  });
 }
 
 function computeEvents(
