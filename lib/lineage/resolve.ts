@@ -7,15 +7,90 @@ export interface ResolvedCommit {
 }
 
 /**
- * A revision as a user types it: a tag, a branch (local or remote-tracking, as in
- * refs/remotes/origin/x), a full ref name, a full SHA or a unique SHA prefix of 4+ hex
- * digits. Ref names win over SHA prefixes, as in git.
+ * A revision as a user types it, with git's ancestry suffixes: `rev~N` (N first parents
+ * back), `rev^N` (the Nth parent; `^0` the commit itself) and `rev^{}` / `rev^{commit}`
+ * (peeled; stored tags are peeled already), in any sequence, e.g. `v1.2.0~3^2`.
  */
 export async function resolveRevision(
   db: Pick<Db, "pool">,
   repoId: number,
   rev: string,
 ): Promise<ResolvedCommit> {
+  // Ref names cannot hold "~" or "^" (git check-ref-format), so the first one starts the suffixes.
+  const cut = rev.search(/[~^]/);
+  if (cut < 0) return resolveName(db, repoId, rev);
+  const steps = rev.slice(cut);
+  if (!/^(?:~\d*|\^\d*|\^\{(?:commit)?\})*$/.test(steps)) {
+    throw new AppError("INVALID_ARGUMENT", `unsupported revision syntax "${rev}": use ~N, ^N or ^{}`);
+  }
+  let at = await resolveName(db, repoId, rev.slice(0, cut));
+  for (const [, tilde, caret] of steps.matchAll(/~(\d*)|\^\{(?:commit)?\}|\^(\d*)/g)) {
+    if (tilde !== undefined) at = await nthFirstParent(db, repoId, at, tilde === "" ? 1 : Number(tilde), rev);
+    else if (caret !== undefined) at = await nthParent(db, repoId, at, caret === "" ? 1 : Number(caret), rev);
+    // else ^{} or ^{commit} (the token): a commit peels to itself.
+  }
+  return at;
+}
+
+async function parentsOf(db: Pick<Db, "pool">, repoId: number, idx: number): Promise<number[]> {
+  const { rows } = await db.pool.query<{ parents: number[] | null }>(
+    `SELECT parents FROM "commit" WHERE repo_id = $1 AND idx = $2`,
+    [repoId, idx],
+  );
+  return rows[0]?.parents ?? [];
+}
+
+async function shaOf(db: Pick<Db, "pool">, repoId: number, idx: number): Promise<ResolvedCommit> {
+  const { rows } = await db.pool.query<ResolvedCommit>(
+    `SELECT idx, sha FROM "commit" WHERE repo_id = $1 AND idx = $2`,
+    [repoId, idx],
+  );
+  return rows[0]!;
+}
+
+async function nthParent(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  at: ResolvedCommit,
+  n: number,
+  rev: string,
+): Promise<ResolvedCommit> {
+  if (n === 0) return at;
+  const parent = (await parentsOf(db, repoId, at.idx))[n - 1];
+  if (parent === undefined)
+    throw new AppError("NOT_FOUND", `unknown revision "${rev}": ${at.sha} has no parent ${n}`);
+  return shaOf(db, repoId, parent);
+}
+
+async function nthFirstParent(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  at: ResolvedCommit,
+  n: number,
+  rev: string,
+): Promise<ResolvedCommit> {
+  // The first-parent chain in one query, however far back.
+  const { rows } = await db.pool.query<ResolvedCommit>(
+    `WITH RECURSIVE chain(idx, n) AS (
+       SELECT $2::int, 0
+       UNION ALL
+       SELECT c.parents[1], chain.n + 1 FROM chain JOIN "commit" c ON c.repo_id = $1 AND c.idx = chain.idx
+       WHERE chain.n < $3 AND cardinality(c.parents) > 0
+     )
+     SELECT c.idx, c.sha FROM chain JOIN "commit" c ON c.repo_id = $1 AND c.idx = chain.idx WHERE chain.n = $3`,
+    [repoId, at.idx, n],
+  );
+  if (!rows[0])
+    throw new AppError("NOT_FOUND", `unknown revision "${rev}": ${at.sha} has fewer than ${n} first parents`);
+  return rows[0];
+}
+
+/**
+ * A revision name as a user types it: a tag, a branch (local or remote-tracking, as in
+ * refs/remotes/origin/x), a full ref name, a full SHA or a unique SHA prefix of 4+ hex
+ * digits. Ref names win over SHA prefixes, as in git.
+ */
+async function resolveName(db: Pick<Db, "pool">, repoId: number, rev: string): Promise<ResolvedCommit> {
   const { rows: refRows } = await db.pool.query<ResolvedCommit>(
     `SELECT c.idx, c.sha FROM git_ref r JOIN "commit" c ON c.repo_id = r.repo_id AND c.sha = r.sha
      WHERE r.repo_id = $1 AND r.name = ANY($2::text[])
