@@ -47,7 +47,8 @@ export function buildProgram(): Command {
     .description("apply prisma/migrations/ to the configured database (DATABASE_URL, else the embedded one)")
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; config?: string }) => {
+      checkConfig(opts.config);
       const db = await openDatabase({ migrate: false });
       try {
         const { applyMigrations } = await import("../db/migrate");
@@ -104,7 +105,10 @@ export function buildProgram(): Command {
     .description(
       "per environment: when each commit first arrived (tag, branch commit or deployment) and whether it is still there",
     )
-    .argument("<sha-or-ref...>", "full or unique short SHAs, tag or branch names")
+    .argument(
+      "<sha-or-ref...>",
+      "full or unique short SHAs, tag or branch names, optionally with ~N, ^N (main~3)",
+    )
     .addOption(repoOption())
     .addOption(configOption())
     .addOption(jsonOption())
@@ -131,8 +135,8 @@ export function buildProgram(): Command {
   program
     .command("diff")
     .description("commits added and removed going from <a> to <b> (git rev-list a..b and b..a)")
-    .argument("<a>", "SHA, tag, branch or environment name (its current state)")
-    .argument("<b>", "SHA, tag, branch or environment name (its current state)")
+    .argument("<a>", "SHA, tag, branch (optionally with ~N, ^N) or environment name (its current state)")
+    .argument("<b>", "SHA, tag, branch (optionally with ~N, ^N) or environment name (its current state)")
     .addOption(repoOption())
     .addOption(configOption())
     .addOption(jsonOption())
