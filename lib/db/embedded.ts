@@ -16,6 +16,7 @@ import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AppError } from "../errors";
+import { keepExtendedQueriesTogether } from "./socket-queue";
 
 export interface EmbeddedHandle {
   url: string;
@@ -126,6 +127,7 @@ async function serve(dataDir: string, infoFile: string, lockFile: string): Promi
   const db = await PGlite.create(pgdata);
   // maxConnections > 1: a pg.Pool with several connections is otherwise cut off.
   const server = new PGLiteSocketServer({ db, host: HOST, port: 0, maxConnections: 16 });
+  keepExtendedQueriesTogether(server);
   await server.start();
   const address = (server as unknown as { server: net.Server }).server.address();
   if (!address || typeof address === "string") throw new Error("socket server has no TCP address");

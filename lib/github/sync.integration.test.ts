@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TLineageConfig } from "../config/schema";
-import type { Db } from "../db/client";
+import { type Db, openDatabase } from "../db/client";
 import { openTestDatabase } from "../db/testing/test-db";
 import { insertCommits, type NewCommitRow } from "../store/commits";
 import { dumpRepository } from "../store/testing/dump";
@@ -332,6 +332,19 @@ describe("lineage sync", () => {
       }
     }
     expect(killedMidRun).toBeGreaterThanOrEqual(3);
+  });
+
+  it("stores the same on the embedded database, several repositories at once", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "lineage-sync-embedded-"));
+    const embedded = await openDatabase({ url: undefined, dataDir });
+    try {
+      expect(embedded.mode).toBe("embedded");
+      await syncRepositories(embedded, { config: configOf(scenario), client: fastClient(sim) });
+      expect(await dumpEverything(embedded.pool, slugs(scenario))).toEqual(cleanDump);
+    } finally {
+      await embedded.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("fails at once with one line when the token is rejected", async () => {
