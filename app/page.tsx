@@ -1,5 +1,5 @@
 import { withDb } from "@/lib/db/app-db";
-import { isAppError } from "@/lib/errors";
+import { toAppError } from "@/lib/errors";
 import { findRepositoryOverviews, type RepositoryOverview } from "@/lib/lineage/overview";
 import { EmptyState } from "./_components/empty-state";
 import { RepositoryCard } from "./_components/repository-card";
@@ -14,8 +14,9 @@ export default async function HomePage() {
   } catch (err) {
     // undefined_table: nothing has written to this database yet (writers migrate first).
     if ((err as { code?: unknown }).code === "42P01") return <EmptyState databaseIsNew />;
-    if (!isAppError(err) || err.code !== "DATABASE_UNAVAILABLE") throw err;
-    console.error(`lineage: ${err.message}`);
+    const appError = toAppError(err);
+    if (appError.code !== "DATABASE_UNAVAILABLE") throw err;
+    console.error(`lineage: ${appError.message}`);
     return (
       <section className="empty" role="alert">
         <h2>The database is not reachable</h2>

@@ -55,7 +55,8 @@ export function isAppError(err: unknown): err is AppError {
 }
 
 // Reaching the server failed: sockets (errno codes) and PostgreSQL's connection-time SQLSTATEs
-// (08xxx connection exceptions, 28xxx authentication, 3D000 no such database, 57P03 starting up).
+// (08xxx connection exceptions, 28xxx authentication, 3D000 no such database, 57P0x shutting
+// down, terminated or starting up).
 const UNREACHABLE = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -65,7 +66,7 @@ const UNREACHABLE = new Set([
   "EHOSTUNREACH",
 ]);
 function isUnreachable(code: string): boolean {
-  return UNREACHABLE.has(code) || /^(08|28)/.test(code) || code === "3D000" || code === "57P03";
+  return UNREACHABLE.has(code) || /^(08|28|57P0)/.test(code) || code === "3D000";
 }
 
 /**
@@ -76,7 +77,12 @@ export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const code = String((err as { code?: unknown } | null)?.code ?? "");
   const first = ((err as Error | null)?.message ?? String(err)).split("\n")[0];
-  if (isUnreachable(code) || /Can't reach database server/.test(first ?? "")) {
+  if (
+    isUnreachable(code) ||
+    /Can't reach database server|Connection terminated|connection error and is not queryable/.test(
+      first ?? "",
+    )
+  ) {
     return new AppError("DATABASE_UNAVAILABLE", `database unavailable: ${first}`, { cause: err });
   }
   if (code === "42P01") {

@@ -53,6 +53,11 @@ export async function openDatabase(
   pool.on("error", () => {
     // An idle client lost its connection (server restarted); the pool replaces it.
   });
+  pool.on("connect", (client) => {
+    // A checked-out client whose connection drops emits "error" as well as failing its
+    // query; the failed query carries the message, so the event must not crash the process.
+    client.on("error", () => {});
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     mode: embedded ? "embedded" : "server",

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TRepositoryConfig } from "../config/schema";
+import { adminQuery } from "../db/testing/databases";
 import { openTestDatabase } from "../db/testing/test-db";
 import { AppError } from "../errors";
 import { materializeRepository } from "../github/sync/materialize";
@@ -403,6 +404,50 @@ describe("import-git after lineage sync", () => {
     expect(rows.map((r) => [r.idx, r.sha, r.changed_paths])).toEqual(
       shas.map((sha, i) => [i, sha, [`file-${i}.txt`]]),
     );
+  });
+});
+
+describe("import-git losing its database connection", () => {
+  it("fails with one line and exit 3, and the database keeps no part of the import", async () => {
+    const dir = newRepo(6000, 9);
+    const configFile = path.join(dir, "..", `${path.basename(dir)}.lost.config.json`);
+    writeFileSync(configFile, JSON.stringify({ repositories: [repoConfig] }));
+    dirs.push(configFile);
+    const db = await newDb();
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(ROOT, "bin/lineage.mjs"),
+          "import-git",
+          "--path",
+          dir,
+          "--repo",
+          REPO,
+          "--config",
+          configFile,
+        ],
+        { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url }, stdio: ["ignore", "ignore", "pipe"] },
+      );
+      let stderr = "";
+      let cut = false;
+      child.stderr.on("data", (d) => {
+        stderr += d;
+        if (!cut && /reading git log/.test(stderr)) {
+          cut = true; // the server ends the import's connection, as a restart or failover would
+          void adminQuery(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND pid <> pg_backend_pid()`,
+          );
+        }
+      });
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    const lines = result.stderr.trim().split("\n");
+    expect(lines.at(-1)).toMatch(/^lineage: database unavailable: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.code).toBe(3);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM "commit"`);
+    expect(rows[0].n).toBe(0);
   });
 });
 
