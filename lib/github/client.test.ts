@@ -144,6 +144,26 @@ describe("GithubClient against the simulator", () => {
     await expect(c.query(QUERY, VARS)).rejects.toThrow(/^GitHub failed 3 times in a row on Probe: HTTP 502$/);
   });
 
+  it("names the unreachable endpoint and says so at each retry, not 'HTTP 500'", async () => {
+    const net = await import("node:net");
+    // A port that refuses: bound, then closed.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    await new Promise((resolve) => server.close(resolve));
+    const url = `http://user:pw@127.0.0.1:${port}/graphql`;
+    const { c, lines } = client({ url, maxAttempts: 3 });
+    await expect(c.query(QUERY, VARS)).rejects.toThrow(
+      new RegExp(
+        `^GitHub failed 3 times in a row on Probe: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED$`,
+      ),
+    );
+    expect(lines).toEqual([
+      `Probe: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED; retry 1 in 1 s`,
+      `Probe: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED; retry 2 in 2 s`,
+    ]);
+  });
+
   it("waits for the primary limit's reset and says until when", async () => {
     const limited = await startSimulator({
       scenario: createScenario({ seed: 3, size: { repos: 1, commits: 20, pullRequests: 4, deployments: 4 } }),

@@ -112,6 +112,8 @@ const operationOf = (document: string) => /\b(?:query|mutation)\s+(\w+)/.exec(do
 interface Attempt {
   status: number | null;
   headers: Record<string, string>;
+  /** Why fetch failed before any response (refused, DNS, reset), which octokit reports as HTTP 500. */
+  networkError?: string;
 }
 
 type Verdict =
@@ -270,9 +272,14 @@ export class GithubClient implements GraphqlClient {
             );
           }
           this.stats.retries++;
-          await this.wait(
-            Math.min(this.opts.maxRetryDelayMs, this.opts.retryBaseMs * 2 ** (transientFailures - 1)),
+          const wait = Math.min(
+            this.opts.maxRetryDelayMs,
+            this.opts.retryBaseMs * 2 ** (transientFailures - 1),
           );
+          this.log(
+            `${operation}: ${verdict.reason}; retry ${transientFailures} in ${Math.round(wait / 1000)} s`,
+          );
+          await this.wait(wait);
           break;
         }
       }
@@ -292,10 +299,17 @@ export class GithubClient implements GraphqlClient {
 
   private instrumentedFetch(attempt: Attempt): typeof fetch {
     return async (input, init) => {
-      const res = await this.fetchImpl(input, {
-        ...init,
-        signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
-      });
+      let res: Response;
+      try {
+        res = await this.fetchImpl(input, {
+          ...init,
+          signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
+        });
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        attempt.networkError = cause?.code ?? cause?.message ?? (err as Error).message;
+        throw err;
+      }
       attempt.status = res.status;
       attempt.headers = Object.fromEntries(res.headers);
       return res;
@@ -357,6 +371,13 @@ export class GithubClient implements GraphqlClient {
     const err = error as { status?: number; name?: string; message?: string; response?: { data?: unknown } };
     if (err?.name === "AbortError" || err?.name === "TimeoutError") {
       return { kind: "retry", reason: "request timed out" };
+    }
+    if (attempt.networkError && attempt.status === null && err?.name !== "GraphqlResponseError") {
+      const where = new URL(this.url);
+      return {
+        kind: "retry",
+        reason: `cannot reach ${where.origin}${where.pathname}: ${oneLine(this.redact(attempt.networkError))}`,
+      };
     }
     const status = typeof err?.status === "number" ? err.status : (attempt.status ?? 0);
     const body = err?.response?.data;
