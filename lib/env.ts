@@ -8,7 +8,10 @@ const ZEnv = z.object({
     .trim()
     .optional()
     .transform((v) => (v ? v : undefined))
-    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), "must be a postgresql:// URL"),
+    .refine(
+      (v) => v === undefined || (/^postgres(ql)?:\/\//.test(v) && URL.canParse(v)),
+      "must be a postgresql:// URL",
+    ),
   LINEAGE_DATA_DIR: z.string().trim().min(1).optional(),
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_GRAPHQL_URL: z.string().url().default("https://api.github.com/graphql"),

@@ -181,6 +181,13 @@ describe("lineage CLI", () => {
     expect(res.code).toBe(3);
     expect(res.stderr.trim().split("\n")).toHaveLength(1);
     expect(res.stderr).toMatch(/^lineage: database unavailable/);
+    const malformed = lineage(["where", "v1.0.0", "--repo", "acme/cli"], {
+      DATABASE_URL: "postgresql://u:p@127.0.0.1:notaport/x",
+    });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toBe(
+      "lineage: environment variable DATABASE_URL: must be a postgresql:// URL\n",
+    );
     const migrate = lineage(["migrate"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" });
     expect(migrate.code).toBe(3);
     expect(migrate.stderr.trim().split("\n")).toEqual([
