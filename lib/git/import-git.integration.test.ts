@@ -252,19 +252,7 @@ describe("import-git on awkward input", () => {
   });
 
   it("imports a shallow clone, its boundary commits without parents", async () => {
-    const source = newRepo(300, 5);
-    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-shallow-"));
-    dirs.push(dir);
-    execFileSync("git", [
-      "clone",
-      "-q",
-      "--no-local",
-      "--depth",
-      "25",
-      "--no-single-branch",
-      `file://${source}`,
-      dir,
-    ]);
+    const dir = shallowClone(newRepo(300, 5), ["--depth", "25", "--no-single-branch"]);
     const db = await newDb();
     const summary = await importGit(db, {
       clonePath: dir,
@@ -314,20 +302,7 @@ describe("import-git after the clone's history was rewritten or deepened", () =>
   });
 
   it("numbers the history again when a shallow clone was deepened (git fetch --unshallow)", async () => {
-    const source = newRepo(300, 7);
-    const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-deepen-"));
-    dirs.push(dir);
-    execFileSync("git", [
-      "clone",
-      "-q",
-      "--no-local",
-      "--depth",
-      "3",
-      "--branch",
-      "main",
-      `file://${source}`,
-      dir,
-    ]);
+    const dir = shallowClone(newRepo(300, 7), ["--depth", "3", "--branch", "main"]);
     const db = await newDb();
     const first = await importGit(db, { clonePath: dir, repoConfig });
     expect(first.totalCommits).toBe(gitLines(dir, ["rev-list", "--all"]).length);
@@ -342,6 +317,14 @@ describe("import-git after the clone's history was rewritten or deepened", () =>
     expect((await importGit(db, { clonePath: dir, repoConfig })).upToDate).toBe(true);
   });
 });
+
+/** A shallow clone of `source` made over the wire (file://), as a CI checkout would be. */
+function shallowClone(source: string, args: string[]): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-shallow-"));
+  dirs.push(dir);
+  execFileSync("git", ["clone", "-q", "--no-local", ...args, `file://${source}`, dir]);
+  return dir;
+}
 
 function readShallow(dir: string): number {
   // Each boundary commit of a shallow clone is listed in .git/shallow; git shows it parentless.

@@ -32,22 +32,7 @@ export async function resolveRevision(
   return at;
 }
 
-async function parentsOf(db: Pick<Db, "pool">, repoId: number, idx: number): Promise<number[]> {
-  const { rows } = await db.pool.query<{ parents: number[] | null }>(
-    `SELECT parents FROM "commit" WHERE repo_id = $1 AND idx = $2`,
-    [repoId, idx],
-  );
-  return rows[0]?.parents ?? [];
-}
-
-async function shaOf(db: Pick<Db, "pool">, repoId: number, idx: number): Promise<ResolvedCommit> {
-  const { rows } = await db.pool.query<ResolvedCommit>(
-    `SELECT idx, sha FROM "commit" WHERE repo_id = $1 AND idx = $2`,
-    [repoId, idx],
-  );
-  return rows[0]!;
-}
-
+/** The nth parent (1-based; 0 is the commit itself), as `rev^n`. */
 async function nthParent(
   db: Pick<Db, "pool">,
   repoId: number,
@@ -56,12 +41,16 @@ async function nthParent(
   rev: string,
 ): Promise<ResolvedCommit> {
   if (n === 0) return at;
-  const parent = (await parentsOf(db, repoId, at.idx))[n - 1];
-  if (parent === undefined)
-    throw new AppError("NOT_FOUND", `unknown revision "${rev}": ${at.sha} has no parent ${n}`);
-  return shaOf(db, repoId, parent);
+  const { rows } = await db.pool.query<ResolvedCommit>(
+    `SELECT p.idx, p.sha FROM "commit" c JOIN "commit" p ON p.repo_id = c.repo_id AND p.idx = c.parents[$3]
+     WHERE c.repo_id = $1 AND c.idx = $2`,
+    [repoId, at.idx, n],
+  );
+  if (!rows[0]) throw new AppError("NOT_FOUND", `unknown revision "${rev}": ${at.sha} has no parent ${n}`);
+  return rows[0];
 }
 
+/** The commit n first parents back, as `rev~n`. */
 async function nthFirstParent(
   db: Pick<Db, "pool">,
   repoId: number,
