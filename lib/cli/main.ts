@@ -51,13 +51,8 @@ export function buildProgram(): Command {
       checkConfig(opts.config);
       const db = await openDatabase({ migrate: false });
       try {
-        const { applyMigrations } = await import("../db/migrate");
-        const applied = await applyMigrations({ connectionString: db.url }).catch((err: unknown) => {
-          throw new AppError(
-            "DATABASE_UNAVAILABLE",
-            `cannot migrate the database: ${toAppError(err).message.replace(/^(internal error|database unavailable): /, "")}`,
-          );
-        });
+        const { migrateDatabase } = await import("../db/migrate");
+        const applied = await migrateDatabase(db.url);
         if (opts.json) printJson({ database: db.mode, applied });
         else console.error(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
       } finally {

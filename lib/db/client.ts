@@ -1,10 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { getEnv } from "../env";
-import { AppError } from "../errors";
 import { PrismaClient } from "../generated/prisma/client";
 import { type EmbeddedHandle, openEmbedded } from "./embedded";
-import { applyMigrations } from "./migrate";
+import { migrateDatabase } from "./migrate";
 
 export type DbMode = "server" | "embedded";
 
@@ -40,13 +39,10 @@ export async function openDatabase(
   }
   if (opts.migrate ?? embedded?.owned ?? false) {
     try {
-      await applyMigrations({ connectionString });
+      await migrateDatabase(connectionString);
     } catch (err) {
       await embedded?.stop();
-      throw new AppError(
-        "DATABASE_UNAVAILABLE",
-        `cannot migrate the database: ${(err as Error).message.split("\n")[0]}`,
-      );
+      throw err;
     }
   }
   const pool = new pg.Pool({ connectionString, max: opts.poolSize ?? 4 });

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { AppError } from "../errors";
 import { withSchemaEngine } from "./schema-engine";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
@@ -49,6 +50,19 @@ export async function applyMigrations({ connectionString }: { connectionString: 
     const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return out.appliedMigrationNames;
   });
+}
+
+/** applyMigrations, failing with one line a user can act on (exit 3) when it cannot. */
+export async function migrateDatabase(connectionString: string): Promise<string[]> {
+  try {
+    return await applyMigrations({ connectionString });
+  } catch (err) {
+    throw new AppError(
+      "DATABASE_UNAVAILABLE",
+      `cannot migrate the database: ${(err as Error).message.split("\n")[0]}`,
+      { cause: err },
+    );
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -393,38 +393,20 @@ describe("import-git after lineage sync", () => {
 describe("import-git losing its database connection", () => {
   it("fails with one line and exit 3, and the database keeps no part of the import", async () => {
     const dir = newRepo(6000, 9);
-    const configFile = path.join(dir, "..", `${path.basename(dir)}.lost.config.json`);
-    writeFileSync(configFile, JSON.stringify({ repositories: [repoConfig] }));
-    dirs.push(configFile);
+    const configFile = writeConfigFile(dir);
     const db = await newDb();
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          path.join(ROOT, "bin/lineage.mjs"),
-          "import-git",
-          "--path",
-          dir,
-          "--repo",
-          REPO,
-          "--config",
-          configFile,
-        ],
-        { cwd: ROOT, env: { ...process.env, DATABASE_URL: db.url }, stdio: ["ignore", "ignore", "pipe"] },
-      );
-      let stderr = "";
-      let cut = false;
-      child.stderr.on("data", (d) => {
-        stderr += d;
-        if (!cut && /reading git log/.test(stderr)) {
-          cut = true; // the server ends the import's connection, as a restart or failover would
+    // When the import reads git log, the server ends its connection, as a restart or failover would.
+    const result = await runCli(
+      db.url,
+      ["import-git", "--path", dir, "--repo", REPO, "--config", configFile],
+      {
+        on: /reading git log/,
+        act: () =>
           void adminQuery(
             `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND pid <> pg_backend_pid()`,
-          );
-        }
-      });
-      child.on("close", (code) => resolve({ code, stderr }));
-    });
+          ),
+      },
+    );
     const lines = result.stderr.trim().split("\n");
     expect(lines.at(-1)).toMatch(/^lineage: database unavailable: /);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -437,9 +419,7 @@ describe("import-git losing its database connection", () => {
 describe("import-git killed at any point", () => {
   it("converges to the content of an undisturbed run after kill -9 and a re-run", async () => {
     const dir = newRepo(6000, 5);
-    const configFile = path.join(dir, "..", `${path.basename(dir)}.config.json`);
-    writeFileSync(configFile, JSON.stringify({ repositories: [repoConfig] }));
-    dirs.push(configFile);
+    const configFile = writeConfigFile(dir);
     const clean = await newDb();
     expect(
       (await runCli(clean.url, ["import-git", "--path", dir, "--repo", REPO, "--config", configFile])).code,
@@ -458,7 +438,10 @@ describe("import-git killed at any point", () => {
       const killed = await runCli(
         db.url,
         ["import-git", "--path", dir, "--repo", REPO, "--config", configFile],
-        phase,
+        {
+          on: phase,
+          act: (child) => child.kill("SIGKILL"),
+        },
       );
       expect(killed.signal).toBe("SIGKILL");
       const rerun = await runCli(db.url, [
@@ -476,10 +459,19 @@ describe("import-git killed at any point", () => {
   });
 });
 
+/** The config file for `dir`'s import, beside it. */
+function writeConfigFile(dir: string): string {
+  const configFile = path.join(dir, "..", `${path.basename(dir)}.config.json`);
+  writeFileSync(configFile, JSON.stringify({ repositories: [repoConfig] }));
+  dirs.push(configFile);
+  return configFile;
+}
+
+/** Runs the CLI; `at.act` runs once, when its stderr (the progress) first matches `at.on`. */
 function runCli(
   databaseUrl: string,
   args: string[],
-  killOn?: RegExp,
+  at?: { on: RegExp; act: (child: ChildProcess) => void },
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, "bin/lineage.mjs"), ...args], {
@@ -488,9 +480,13 @@ function runCli(
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
+    let done = false;
     child.stderr.on("data", (d) => {
       stderr += d;
-      if (killOn?.test(stderr)) child.kill("SIGKILL");
+      if (at && !done && at.on.test(stderr)) {
+        done = true;
+        at.act(child);
+      }
     });
     child.on("close", (code, signal) => resolve({ code, signal, stderr }));
   });

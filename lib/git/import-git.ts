@@ -110,17 +110,7 @@ export async function importGit(
       return { ...summary, upToDate: true, totalCommits: repo.commit_count };
     }
 
-    // A shallow clone deepened since (git fetch --unshallow / --deepen) now shows parents of
-    // commits stored as roots: older commits would need smaller numbers than their children,
-    // so the history is numbered again from scratch.
-    if (repo.commit_count > 0 && (await rootsGainedParents(client, repo.id, absPath))) {
-      progress({ phase: "history deepened since the last import: renumbering", done: 0 });
-      await forgetHistory(client, repo.id);
-      repo.commit_count = 0;
-      summary.renumbered = true;
-    }
-
-    const graph = new CommitGraph();
+    let graph = new CommitGraph();
     if (repo.commit_count > 0) {
       progress({ phase: "loading stored graph", done: 0, unit: "commits" });
       await loadGraphInto(client, repo.id, graph);
@@ -131,6 +121,16 @@ export async function importGit(
         );
       }
       progress({ phase: "loading stored graph", done: graph.size, unit: "commits" });
+    }
+
+    // A shallow clone deepened since (git fetch --unshallow / --deepen) now shows parents of
+    // commits stored as roots: older commits would need smaller numbers than their children,
+    // so the history is numbered again from scratch.
+    if (graph.size > 0 && rootsGainedParents(graph, absPath)) {
+      progress({ phase: "history deepened since the last import: renumbering", done: 0 });
+      await forgetHistory(client, repo.id);
+      graph = new CommitGraph();
+      summary.renumbered = true;
     }
 
     // Only commits that no previously imported ref reaches are read from git.
@@ -275,15 +275,10 @@ export async function importGit(
 }
 
 /** Whether any commit stored without parents has parents in the clone now. */
-async function rootsGainedParents(client: Queryable, repoId: number, clonePath: string): Promise<boolean> {
-  const { rows } = await client.query<{ sha: string }>(
-    `SELECT sha FROM "commit" WHERE repo_id = $1 AND coalesce(cardinality(parents), 0) = 0`,
-    [repoId],
-  );
-  const roots = presentCommits(
-    clonePath,
-    rows.map((r) => r.sha),
-  );
+function rootsGainedParents(graph: CommitGraph, clonePath: string): boolean {
+  const stored: string[] = [];
+  for (let i = 0; i < graph.size; i++) if (graph.parentsOf(i).length === 0) stored.push(graph.shas[i]!);
+  const roots = presentCommits(clonePath, stored);
   if (roots.length === 0) return false;
   const out = gitSync(
     clonePath,

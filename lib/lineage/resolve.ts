@@ -25,53 +25,47 @@ export async function resolveRevision(
   }
   let at = await resolveName(db, repoId, rev.slice(0, cut));
   for (const [, tilde, caret] of steps.matchAll(/~(\d*)|\^\{(?:commit)?\}|\^(\d*)/g)) {
-    if (tilde !== undefined) at = await nthFirstParent(db, repoId, at, tilde === "" ? 1 : Number(tilde), rev);
-    else if (caret !== undefined) at = await nthParent(db, repoId, at, caret === "" ? 1 : Number(caret), rev);
+    if (tilde !== undefined) at = await walkBack(db, repoId, at, { parent: 1, hops: count(tilde) }, rev);
+    else if (caret !== undefined && caret !== "0")
+      at = await walkBack(db, repoId, at, { parent: count(caret), hops: 1 }, rev);
     // else ^{} or ^{commit} (the token): a commit peels to itself.
   }
   return at;
 }
 
-/** The nth parent (1-based; 0 is the commit itself), as `rev^n`. */
-async function nthParent(
-  db: Pick<Db, "pool">,
-  repoId: number,
-  at: ResolvedCommit,
-  n: number,
-  rev: string,
-): Promise<ResolvedCommit> {
-  if (n === 0) return at;
-  const { rows } = await db.pool.query<ResolvedCommit>(
-    `SELECT p.idx, p.sha FROM "commit" c JOIN "commit" p ON p.repo_id = c.repo_id AND p.idx = c.parents[$3]
-     WHERE c.repo_id = $1 AND c.idx = $2`,
-    [repoId, at.idx, n],
-  );
-  if (!rows[0]) throw new AppError("NOT_FOUND", `unknown revision "${rev}": ${at.sha} has no parent ${n}`);
-  return rows[0];
-}
+const count = (digits: string) => (digits === "" ? 1 : Number(digits));
 
-/** The commit n first parents back, as `rev~n`. */
-async function nthFirstParent(
+/**
+ * `hops` steps back from `at`, the first to its `parent`th parent and the rest to first
+ * parents: `rev^n` is { parent: n, hops: 1 }, `rev~n` is { parent: 1, hops: n }. One query,
+ * however far back.
+ */
+async function walkBack(
   db: Pick<Db, "pool">,
   repoId: number,
   at: ResolvedCommit,
-  n: number,
+  { parent, hops }: { parent: number; hops: number },
   rev: string,
 ): Promise<ResolvedCommit> {
-  // The first-parent chain in one query, however far back.
+  if (hops === 0) return at;
   const { rows } = await db.pool.query<ResolvedCommit>(
-    `WITH RECURSIVE chain(idx, n) AS (
+    `WITH RECURSIVE chain(idx, hop) AS (
        SELECT $2::int, 0
        UNION ALL
-       SELECT c.parents[1], chain.n + 1 FROM chain JOIN "commit" c ON c.repo_id = $1 AND c.idx = chain.idx
-       WHERE chain.n < $3 AND cardinality(c.parents) > 0
+       SELECT c.parents[CASE WHEN chain.hop = 0 THEN $4::int ELSE 1 END], chain.hop + 1
+       FROM chain JOIN "commit" c ON c.repo_id = $1 AND c.idx = chain.idx
+       WHERE chain.hop < $3 AND coalesce(cardinality(c.parents), 0) >= CASE WHEN chain.hop = 0 THEN $4::int ELSE 1 END
      )
-     SELECT c.idx, c.sha FROM chain JOIN "commit" c ON c.repo_id = $1 AND c.idx = chain.idx WHERE chain.n = $3`,
-    [repoId, at.idx, n],
+     SELECT c.idx, c.sha FROM chain JOIN "commit" c ON c.repo_id = $1 AND c.idx = chain.idx WHERE chain.hop = $3`,
+    [repoId, at.idx, hops, parent],
   );
-  if (!rows[0])
-    throw new AppError("NOT_FOUND", `unknown revision "${rev}": ${at.sha} has fewer than ${n} first parents`);
-  return rows[0];
+  if (rows[0]) return rows[0];
+  throw new AppError(
+    "NOT_FOUND",
+    parent > 1
+      ? `unknown revision "${rev}": ${at.sha} has no parent ${parent}`
+      : `unknown revision "${rev}": ${at.sha} has fewer than ${hops} first parents`,
+  );
 }
 
 /**
