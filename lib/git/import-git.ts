@@ -61,9 +61,9 @@ export async function importGit(
   }: { clonePath: string; repoConfig: TRepositoryConfig; progress?: ProgressSink },
 ): Promise<ImportSummary> {
   const absPath = path.resolve(clonePath);
-  assertGitRepository(absPath);
+  const repository = assertGitRepository(absPath);
   progress({ phase: "reading refs", done: 0, unit: "refs" });
-  const refs = readRefs(absPath);
+  const refs = readRefs(absPath, repository);
   progress({ phase: "reading refs", done: refs.branches.length + refs.tags.length, unit: "refs" });
   const fingerprint = fingerprintOf(refs, repoConfig);
   const summary: ImportSummary = {

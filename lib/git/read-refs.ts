@@ -31,14 +31,19 @@ export interface CloneRefs {
   shallow: string[];
 }
 
-/** Fails with one line unless `path` is a git repository (bare or not). */
-export function assertGitRepository(path: string): void {
+/**
+ * Fails with one line unless `path` is a git repository (bare or not); returns where its
+ * `shallow` file would be (for readRefs), which the same git call answers.
+ */
+export function assertGitRepository(path: string): { shallowFile: string } {
   if (!existsSync(path)) throw new AppError("INVALID_ARGUMENT", `no such directory: ${path}`);
+  let out: string;
   try {
-    gitSync(path, ["rev-parse", "--git-dir"]);
+    out = gitSync(path, ["rev-parse", "--git-path", "shallow"]);
   } catch {
     throw new AppError("INVALID_ARGUMENT", `not a git repository: ${path}`);
   }
+  return { shallowFile: resolve(path, out.trim()) };
 }
 
 const FIELDS = [
@@ -55,7 +60,7 @@ const FIELDS = [
 ];
 
 /** Every branch (local and remote-tracking) and tag of the clone, peeled to commits. */
-export function readRefs(path: string): CloneRefs {
+export function readRefs(path: string, { shallowFile }: { shallowFile: string }): CloneRefs {
   const out = gitSync(path, [
     "for-each-ref",
     `--format=${FIELDS.join("%00")}%00`,
@@ -124,14 +129,18 @@ export function readRefs(path: string): CloneRefs {
       }
     });
     if (drop.size)
-      return { branches, tags: tags.filter((_, i) => !drop.has(i)), skipped, shallow: readShallow(path) };
+      return {
+        branches,
+        tags: tags.filter((_, i) => !drop.has(i)),
+        skipped,
+        shallow: readShallow(shallowFile),
+      };
   }
-  return { branches, tags, skipped, shallow: readShallow(path) };
+  return { branches, tags, skipped, shallow: readShallow(shallowFile) };
 }
 
 /** The boundary of a shallow clone, from its `shallow` file (git fetch --deepen/--unshallow change it). */
-function readShallow(path: string): string[] {
-  const file = resolve(path, gitSync(path, ["rev-parse", "--git-path", "shallow"]).trim());
+function readShallow(file: string): string[] {
   return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).sort() : [];
 }
 
