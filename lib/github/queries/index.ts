@@ -1,5 +1,7 @@
-import { ALL_DEPLOYMENT_REVIEWS_QUERY, checkRunsQuery, deploymentReviewsQuery } from "./ci";
-import { branchHeadsQuery, COMMIT_HISTORY_QUERY, commitObjectsQuery, commitSuitesQuery } from "./commits";
+// Every GraphQL document the sync sends. The documents live in documents/*.graphql; their
+// variables and answer types are generated from GitHub's published schema (generated.ts,
+// `npm run codegen`), so a field the schema declares nullable is nullable here too.
+import { batchDocument } from "./batch";
 import {
   CHECK_RUNS_BATCH,
   COMMIT_OBJECTS_BATCH,
@@ -13,21 +15,57 @@ import {
   RELEASE_PAGE,
   TAG_PAGE,
 } from "./cost";
-import { DEPLOYMENT_STATUSES_QUERY, deploymentsQuery, ENVIRONMENTS_QUERY } from "./deployments";
 import {
-  PULL_REQUEST_COMMITS_QUERY,
-  PULL_REQUEST_REVIEWS_QUERY,
-  PULL_REQUEST_TIMELINE_QUERY,
-  PULL_REQUESTS_QUERY,
-} from "./pull-requests";
-import { RELEASES_QUERY, TAGS_QUERY } from "./tags";
+  AllDeploymentReviewsDocument,
+  BranchHeadsDocument,
+  CheckRunsDocument,
+  CommitHistoryDocument,
+  CommitObjectsDocument,
+  CommitSuitesDocument,
+  DeploymentReviewsDocument,
+  DeploymentStatusesDocument,
+  DeploymentsDocument,
+  EnvironmentsDocument,
+  PullRequestCommitsDocument,
+  PullRequestReviewsDocument,
+  PullRequestsDocument,
+  PullRequestTimelineDocument,
+  ReleasesDocument,
+  TagsDocument,
+} from "./generated";
 
-export * from "./ci";
-export * from "./commits";
+export * from "./batch";
 export * from "./cost";
-export * from "./deployments";
-export * from "./pull-requests";
-export * from "./tags";
+export type * from "./generated";
+export {
+  AllDeploymentReviewsDocument,
+  CommitHistoryDocument,
+  DeploymentStatusesDocument,
+  EnvironmentsDocument,
+  PullRequestCommitsDocument,
+  PullRequestReviewsDocument,
+  PullRequestsDocument,
+  PullRequestTimelineDocument,
+  ReleasesDocument,
+  TagsDocument,
+};
+
+/** The default branch's head and the named branches' heads (`b0`…). */
+export const branchHeadsQuery = (branches: number) =>
+  batchDocument(BranchHeadsDocument, branches, HEADS_BATCH);
+/** Commits by SHA (`repository.c0`…). */
+export const commitObjectsQuery = (n: number) =>
+  batchDocument(CommitObjectsDocument, n, COMMIT_OBJECTS_BATCH);
+/** Check suites of commits read earlier (`repository.c0`… with cursors `$a0`…). */
+export const commitSuitesQuery = (n: number) => batchDocument(CommitSuitesDocument, n, COMMIT_SUITES_BATCH);
+/** Check suites by node id with their runs (`s0`…, cursors `$a0`…). */
+export const checkRunsQuery = (n: number) => batchDocument(CheckRunsDocument, n, CHECK_RUNS_BATCH);
+/** Deployment reviews per workflow run (`w0`…). */
+export const deploymentReviewsQuery = (n: number) =>
+  batchDocument(DeploymentReviewsDocument, n, DEPLOYMENT_REVIEWS_BATCH);
+/** A page of deployments plus deployments refreshed by node id (`r0`…). */
+export const deploymentsQuery = (refresh: number) =>
+  batchDocument(DeploymentsDocument, refresh, DEPLOYMENT_REFRESH_BATCH);
 
 export interface QueryDocumentEntry {
   name: string;
@@ -37,26 +75,40 @@ export interface QueryDocumentEntry {
 }
 
 /**
- * Every document shape the sync can send: the fixed ones, and each builder at its smallest,
- * a middle and its largest batch (a builder only repeats one aliased field).
+ * Every document shape the sync can send: the fixed ones, and each batch at its smallest,
+ * a middle and its largest size (a batch only repeats one aliased field).
  */
 export function allQueryDocuments(): QueryDocumentEntry[] {
   const sizes = (max: number, withZero: boolean) => [
     ...new Set([...(withZero ? [0] : []), 1, 2, Math.ceil(max / 2), max]),
   ];
-  const built = (name: string, max: number, build: (n: number) => string, variables = {}, withZero = false) =>
-    sizes(max, withZero).map((n) => ({ name: `${name}(${n})`, document: build(n), variables }));
+  const built = (
+    name: string,
+    max: number,
+    build: (n: number) => { toString(): string },
+    variables = {},
+    withZero = false,
+  ) => sizes(max, withZero).map((n) => ({ name: `${name}(${n})`, document: build(n).toString(), variables }));
+  const fixed = (
+    name: string,
+    document: { toString(): string },
+    variables: Record<string, unknown> = {},
+  ) => ({
+    name,
+    document: document.toString(),
+    variables,
+  });
   return [
-    { name: "CommitHistory", document: COMMIT_HISTORY_QUERY, variables: { first: HISTORY_PAGE } },
-    { name: "PullRequests", document: PULL_REQUESTS_QUERY, variables: { first: PULL_REQUEST_PAGE } },
-    { name: "PullRequestCommits", document: PULL_REQUEST_COMMITS_QUERY, variables: {} },
-    { name: "PullRequestReviews", document: PULL_REQUEST_REVIEWS_QUERY, variables: {} },
-    { name: "PullRequestTimeline", document: PULL_REQUEST_TIMELINE_QUERY, variables: {} },
-    { name: "DeploymentStatuses", document: DEPLOYMENT_STATUSES_QUERY, variables: {} },
-    { name: "Environments", document: ENVIRONMENTS_QUERY, variables: {} },
-    { name: "Tags", document: TAGS_QUERY, variables: { first: TAG_PAGE } },
-    { name: "Releases", document: RELEASES_QUERY, variables: { first: RELEASE_PAGE } },
-    { name: "AllDeploymentReviews", document: ALL_DEPLOYMENT_REVIEWS_QUERY, variables: {} },
+    fixed("CommitHistory", CommitHistoryDocument, { first: HISTORY_PAGE }),
+    fixed("PullRequests", PullRequestsDocument, { first: PULL_REQUEST_PAGE }),
+    fixed("PullRequestCommits", PullRequestCommitsDocument),
+    fixed("PullRequestReviews", PullRequestReviewsDocument),
+    fixed("PullRequestTimeline", PullRequestTimelineDocument),
+    fixed("DeploymentStatuses", DeploymentStatusesDocument),
+    fixed("Environments", EnvironmentsDocument),
+    fixed("Tags", TagsDocument, { first: TAG_PAGE }),
+    fixed("Releases", ReleasesDocument, { first: RELEASE_PAGE }),
+    fixed("AllDeploymentReviews", AllDeploymentReviewsDocument),
     ...built("BranchHeads", HEADS_BATCH, branchHeadsQuery, {}, true),
     ...built("CommitObjects", COMMIT_OBJECTS_BATCH, commitObjectsQuery),
     ...built("CommitSuites", COMMIT_SUITES_BATCH, commitSuitesQuery),

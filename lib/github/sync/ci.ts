@@ -10,18 +10,26 @@ import {
 import { type GithubCheckSuiteRow, upsertCheckSuites } from "../../store/github-commits";
 import { withTransaction } from "../../store/sql";
 import {
-  ALL_DEPLOYMENT_REVIEWS_QUERY,
+  AllDeploymentReviewsDocument,
+  batchItems,
+  batchVariables,
   CHECK_RUNS_BATCH,
   checkRunsQuery,
   DEPLOYMENT_REVIEWS_BATCH,
   DEPLOYMENT_REVIEWS_PER_RUN,
+  type DeploymentReviewFieldsFragment,
   deploymentReviewsQuery,
 } from "../queries";
-import type { Connection, GqlCheckRun, GqlCheckSuite, GqlDeploymentReview } from "../types";
-import { ALIASES_MAY_BE_GONE, chunk, forEachLimit, type RepoSyncContext } from "./context";
-import { checkRunRow, suiteRow } from "./map";
-
-type SuiteWithRuns = GqlCheckSuite & { checkRuns: Connection<GqlCheckRun> };
+import {
+  ALIASES_MAY_BE_GONE,
+  chunk,
+  forEachLimit,
+  nextCursor,
+  nodesOf,
+  type RepoSyncContext,
+  uniqueBy,
+} from "./context";
+import { checkRunRow, deploymentReviewNodes, suiteRow } from "./map";
 
 /**
  * Check runs of every suite not read for its current state, by suite node id: one request per
@@ -33,31 +41,40 @@ export async function syncCheckRuns(ctx: RepoSyncContext): Promise<void> {
   await forEachLimit(chunk(suites, CHECK_RUNS_BATCH), 2, async (batch) => {
     const suiteRows: GithubCheckSuiteRow[] = [];
     const runs: GithubCheckRunRow[] = [];
-    let pending = batch.map((s) => ({ nodeId: s.nodeId, after: null as string | null }));
+    let pending = batch.map((s) => ({
+      nodeId: s.nodeId,
+      databaseId: s.databaseId,
+      after: null as string | null,
+    }));
     while (pending.length > 0) {
-      const variables: Record<string, unknown> = {};
-      pending.forEach((p, i) => {
-        variables[`s${i}`] = p.nodeId;
-        variables[`a${i}`] = p.after;
-      });
-      const data = await ctx.query<Record<string, SuiteWithRuns | null>>(
+      const data = await ctx.query(
         "check_runs",
         checkRunsQuery(pending.length),
-        variables,
+        {
+          ...batchVariables(
+            "s",
+            pending.map((p) => p.nodeId),
+          ),
+          ...batchVariables(
+            "a",
+            pending.map((p) => p.after),
+          ),
+        },
         ALIASES_MAY_BE_GONE,
       );
       const next: typeof pending = [];
-      pending.forEach((p, i) => {
-        const s = data[`s${i}`];
-        const row = s ? suiteRow(s) : null;
-        if (!s || !row) return;
+      batchItems(data, "s", pending.length).forEach((s, i) => {
+        const p = pending[i]!;
+        const row = s?.__typename === "CheckSuite" ? suiteRow(s) : null;
+        // The suite answered for is the one asked for, or it is not this suite's runs.
+        if (s?.__typename !== "CheckSuite" || !row || row.databaseId !== p.databaseId) return;
         if (p.after === null) suiteRows.push(row);
-        for (const r of s.checkRuns.nodes) {
+        for (const r of nodesOf(s.checkRuns)) {
           const runRow = checkRunRow(row.databaseId, r);
           if (runRow) runs.push(runRow);
         }
-        if (s.checkRuns.pageInfo.hasNextPage)
-          next.push({ nodeId: p.nodeId, after: s.checkRuns.pageInfo.endCursor });
+        const after = nextCursor(s.checkRuns);
+        if (after && after !== p.after) next.push({ ...p, after });
       });
       pending = next;
     }
@@ -65,7 +82,12 @@ export async function syncCheckRuns(ctx: RepoSyncContext): Promise<void> {
     const gone = batch.filter((s) => !suiteRows.some((r) => r.databaseId === s.databaseId));
     await withTransaction(ctx.db, async (client) => {
       await upsertCheckSuites(client, ctx.repoId, suiteRows);
-      await replaceCheckRuns(client, ctx.repoId, suiteRows, runs);
+      await replaceCheckRuns(
+        client,
+        ctx.repoId,
+        suiteRows,
+        uniqueBy(runs, (r) => r.databaseId),
+      );
       await markRunsReadForStoredState(
         client,
         ctx.repoId,
@@ -76,48 +98,33 @@ export async function syncCheckRuns(ctx: RepoSyncContext): Promise<void> {
   });
 }
 
-interface RunReviews {
-  databaseId: number | null;
-  deploymentReviews: { totalCount: number; nodes: GqlDeploymentReview[] };
-}
-
 /** Approvals and rejections of deployments to protected environments, per workflow run. */
 export async function syncDeploymentReviews(ctx: RepoSyncContext): Promise<void> {
   const runs = await findRunsNeedingReviews(ctx.db.pool, ctx.repoId);
   for (const batch of chunk(runs, DEPLOYMENT_REVIEWS_BATCH)) {
-    const variables: Record<string, unknown> = {};
-    batch.forEach((r, i) => {
-      variables[`w${i}`] = r.nodeId;
-    });
-    const data = await ctx.query<Record<string, RunReviews | null>>(
+    const data = await ctx.query(
       "deployment_reviews",
       deploymentReviewsQuery(batch.length),
-      variables,
+      batchVariables(
+        "w",
+        batch.map((r) => r.nodeId),
+      ),
       ALIASES_MAY_BE_GONE,
     );
     const rows: GithubDeploymentReviewRow[] = [];
+    const answers = batchItems(data, "w", batch.length);
     for (const [i, run] of batch.entries()) {
-      let found = data[`w${i}`];
-      if (found && found.deploymentReviews.totalCount > DEPLOYMENT_REVIEWS_PER_RUN) {
-        const all = await ctx.query<{ node: RunReviews | null }>(
-          "deployment_reviews",
-          ALL_DEPLOYMENT_REVIEWS_QUERY,
-          {
-            id: run.nodeId,
-          },
-        );
-        found = all.node;
+      const found = answers[i];
+      let reviews: DeploymentReviewFieldsFragment[] = [];
+      if (found?.__typename === "WorkflowRun") {
+        reviews = nodesOf(found.deploymentReviews);
+        if (found.deploymentReviews.totalCount > DEPLOYMENT_REVIEWS_PER_RUN) {
+          const all = await ctx.query("deployment_reviews", AllDeploymentReviewsDocument, { id: run.nodeId });
+          reviews = all.node?.__typename === "WorkflowRun" ? nodesOf(all.node.deploymentReviews) : [];
+        }
       }
-      found?.deploymentReviews.nodes.forEach((r, position) => {
-        rows.push({
-          workflowRunId: run.databaseId,
-          position,
-          databaseId: r.databaseId,
-          state: r.state,
-          comment: r.comment,
-          userLogin: r.user?.login ?? null,
-          environments: r.environments.nodes.map((e) => e.name),
-        });
+      reviews.forEach((r, position) => {
+        rows.push({ workflowRunId: run.databaseId, position, ...deploymentReviewNodes(r) });
       });
     }
     await withTransaction(ctx.db, (client) =>

@@ -3,6 +3,7 @@ import {
   findMissingCommitShas,
   findStaleSuiteCommits,
   type GithubCheckSuiteRow,
+  type GithubCommitRow,
   stageGithubCommits,
   upsertCheckSuites,
 } from "../../store/github-commits";
@@ -15,18 +16,29 @@ import {
 } from "../../store/github-sync-state";
 import { withTransaction } from "../../store/sql";
 import {
+  batchItems,
+  batchVariables,
   branchHeadsQuery,
-  COMMIT_HISTORY_QUERY,
   COMMIT_OBJECTS_BATCH,
   COMMIT_SUITES_BATCH,
+  type CommitFieldsFragment,
+  CommitHistoryDocument,
   commitObjectsQuery,
   commitSuitesQuery,
   HEADS_BATCH,
   HISTORY_PAGE,
+  type SuiteFieldsFragment,
 } from "../queries";
-import type { Connection, GqlCheckSuite, GqlCommit, PageInfo } from "../types";
-import { ALIASES_MAY_BE_GONE, chunk, forEachLimit, type RepoSyncContext } from "./context";
-import { commitRow, suiteRow } from "./map";
+import {
+  ALIASES_MAY_BE_GONE,
+  chunk,
+  forEachLimit,
+  nextCursor,
+  nodesOf,
+  type RepoSyncContext,
+  uniqueBy,
+} from "./context";
+import { commitRow, shaOrNull, suiteRow } from "./map";
 
 interface HistoryState {
   /** A history being paged: from which commit, where, and which parents are still unread. */
@@ -41,25 +53,34 @@ async function readSuites(
   ctx: RepoSyncContext,
   resource: SyncResource,
   start: { sha: string; after: string | null }[],
-): Promise<Map<string, GqlCheckSuite[]>> {
-  const out = new Map<string, GqlCheckSuite[]>();
+): Promise<Map<string, SuiteFieldsFragment[]>> {
+  const out = new Map<string, SuiteFieldsFragment[]>();
   let pending = start;
   while (pending.length > 0) {
     const next: { sha: string; after: string | null }[] = [];
     for (const batch of chunk(pending, COMMIT_SUITES_BATCH)) {
-      const variables: Record<string, unknown> = { ...ctx.repoVariables };
-      batch.forEach((p, i) => {
-        variables[`c${i}`] = p.sha;
-        variables[`a${i}`] = p.after;
-      });
-      const data = await ctx.query<{
-        repository: Record<string, { oid?: string; checkSuites?: Connection<GqlCheckSuite> } | null>;
-      }>(resource, commitSuitesQuery(batch.length), variables, ALIASES_MAY_BE_GONE);
-      batch.forEach((p, i) => {
-        const suites = data.repository[`c${i}`]?.checkSuites;
-        if (!suites) return;
-        out.set(p.sha, [...(out.get(p.sha) ?? []), ...suites.nodes]);
-        if (suites.pageInfo.hasNextPage) next.push({ sha: p.sha, after: suites.pageInfo.endCursor });
+      const data = await ctx.query(
+        resource,
+        commitSuitesQuery(batch.length),
+        {
+          ...ctx.repoVariables,
+          ...batchVariables(
+            "c",
+            batch.map((p) => p.sha),
+          ),
+          ...batchVariables(
+            "a",
+            batch.map((p) => p.after),
+          ),
+        },
+        ALIASES_MAY_BE_GONE,
+      );
+      batchItems(data.repository, "c", batch.length).forEach((object, i) => {
+        const p = batch[i]!;
+        if (object?.__typename !== "Commit") return;
+        out.set(p.sha, [...(out.get(p.sha) ?? []), ...nodesOf(object.checkSuites)]);
+        const after = nextCursor(object.checkSuites);
+        if (after && after !== p.after) next.push({ sha: p.sha, after });
       });
     }
     pending = next;
@@ -68,32 +89,40 @@ async function readSuites(
 }
 
 /** Every check suite of freshly read commits: the first page came with each commit. */
-async function suitesOf(ctx: RepoSyncContext, resource: SyncResource, commits: GqlCommit[]) {
-  const rows: GithubCheckSuiteRow[] = [];
+async function suitesOf(ctx: RepoSyncContext, resource: SyncResource, commits: CommitFieldsFragment[]) {
+  const suites: SuiteFieldsFragment[] = [];
   const more: { sha: string; after: string | null }[] = [];
   for (const c of commits) {
-    for (const s of c.checkSuites?.nodes ?? []) {
-      const row = suiteRow(s);
-      if (row) rows.push(row);
-    }
-    const page: PageInfo | undefined = c.checkSuites?.pageInfo;
-    if (page?.hasNextPage) more.push({ sha: c.oid, after: page.endCursor });
+    suites.push(...nodesOf(c.checkSuites));
+    const after = nextCursor(c.checkSuites);
+    if (after) more.push({ sha: c.oid, after });
   }
   if (more.length > 0) {
-    for (const suites of (await readSuites(ctx, resource, more)).values()) {
-      for (const s of suites) {
-        const row = suiteRow(s);
-        if (row) rows.push(row);
-      }
-    }
+    for (const rest of (await readSuites(ctx, resource, more)).values()) suites.push(...rest);
   }
-  return rows;
+  return suiteRows(suites);
 }
 
-async function stageCommits(ctx: RepoSyncContext, resource: SyncResource, commits: GqlCommit[]) {
-  const rows = commits.map(commitRow);
-  const suites = await suitesOf(ctx, resource, commits);
-  return { rows, suites };
+function suiteRows(suites: SuiteFieldsFragment[]): GithubCheckSuiteRow[] {
+  return uniqueBy(
+    suites.flatMap((s) => suiteRow(s) ?? []),
+    (s) => s.databaseId,
+  );
+}
+
+/** Commits as rows (those whose parents are all known) with every check suite they carry. */
+async function stageCommits(ctx: RepoSyncContext, resource: SyncResource, commits: CommitFieldsFragment[]) {
+  const rows: GithubCommitRow[] = [];
+  const usable: CommitFieldsFragment[] = [];
+  for (const c of commits) {
+    const row = commitRow(c);
+    if (row) {
+      rows.push(row);
+      usable.push(c);
+    }
+  }
+  const suites = await suitesOf(ctx, resource, usable);
+  return { rows: uniqueBy(rows, (r) => r.sha), suites };
 }
 
 /**
@@ -108,20 +137,14 @@ export async function syncBranchHistory(ctx: RepoSyncContext, known: Set<string>
       ctx.config.environments.flatMap((e) => (e.source.branch !== undefined ? [e.source.branch] : [])),
     ),
   ].slice(0, HEADS_BATCH);
-  const variables: Record<string, unknown> = { ...ctx.repoVariables };
-  branches.forEach((b, i) => {
-    variables[`b${i}`] = b;
+  const heads = await ctx.query("commits", branchHeadsQuery(branches.length), {
+    ...ctx.repoVariables,
+    ...batchVariables("b", branches),
   });
-  const heads = await ctx.query<{
-    repository: { defaultBranchRef: { target: { oid: string } | null } | null } & Record<
-      string,
-      { target: { oid: string } | null } | null
-    >;
-  }>("commits", branchHeadsQuery(branches.length), variables);
   const roots = [
-    heads.repository.defaultBranchRef?.target?.oid,
-    ...branches.map((_, i) => heads.repository[`b${i}`]?.target?.oid),
-  ].filter((oid): oid is string => typeof oid === "string");
+    heads.repository?.defaultBranchRef?.target?.oid,
+    ...batchItems(heads.repository, "b", branches.length).map((ref) => ref?.target?.oid),
+  ].flatMap((oid) => shaOrNull(oid) ?? []);
 
   const saved = await getSyncState<HistoryState>(ctx.db.pool, ctx.repoId, "commits");
   const resume = saved.state?.paging ?? null;
@@ -140,24 +163,24 @@ async function pageHistory(
 ): Promise<void> {
   let cursor = startCursor;
   for (;;) {
-    const data = await ctx.query<{
-      repository: { object: { history?: Connection<GqlCommit> } | null };
-    }>("commits", COMMIT_HISTORY_QUERY, {
+    const data = await ctx.query("commits", CommitHistoryDocument, {
       ...ctx.repoVariables,
       oid: root,
       first: HISTORY_PAGE,
       after: cursor,
     });
-    const history = data.repository.object?.history;
-    const fresh: GqlCommit[] = [];
-    for (const c of history?.nodes ?? []) {
+    const object = data.repository?.object;
+    const history = object?.__typename === "Commit" ? object.history : null;
+    const fresh: CommitFieldsFragment[] = [];
+    for (const c of nodesOf(history)) {
       need.delete(c.oid);
       if (!known.has(c.oid)) fresh.push(c);
       known.add(c.oid);
-      for (const p of c.parents.nodes) if (!known.has(p.oid)) need.add(p.oid);
+      for (const p of nodesOf(c.parents)) if (!known.has(p.oid)) need.add(p.oid);
     }
     // Whatever is still unread once the history ends is left to the commit-object pass.
-    const done = !history || need.size === 0 || !history.pageInfo.hasNextPage;
+    const next = nextCursor(history);
+    const done = need.size === 0 || next === null || next === cursor;
     const { rows, suites } = await stageCommits(ctx, "commits", fresh);
     await withTransaction(ctx.db, async (client) => {
       await stageGithubCommits(client, ctx.repoId, ctx.runId, rows);
@@ -166,20 +189,21 @@ async function pageHistory(
         highWaterMark: null,
         cursor: null,
         state: {
-          paging: done ? null : { root, cursor: history.pageInfo.endCursor, need: [...need].sort() },
+          paging: done ? null : { root, cursor: next, need: [...need].sort() },
         } satisfies HistoryState,
       });
     });
     ctx.wrote("commits", rows.length + suites.length);
     if (done) return;
-    cursor = history.pageInfo.endCursor;
+    cursor = next;
   }
 }
 
 /**
  * Commits that something points at but no history covered (commits of squash-merged PRs,
  * deployed SHAs of deleted branches, parents not reached yet), read by SHA in batches until
- * nothing is missing. A SHA GitHub has no commit for is remembered and not asked for again.
+ * nothing is missing. A SHA GitHub has no commit for (or none Lineage can place: another
+ * object, another SHA, an incomplete parent list) is remembered and not asked for again.
  */
 export async function fillMissingCommits(ctx: RepoSyncContext, known: Set<string>): Promise<void> {
   for (;;) {
@@ -189,30 +213,25 @@ export async function fillMissingCommits(ctx: RepoSyncContext, known: Set<string
     );
     if (missing.length === 0) return;
     await forEachLimit(chunk(missing, COMMIT_OBJECTS_BATCH), 2, async (batch) => {
-      const variables: Record<string, unknown> = { ...ctx.repoVariables };
-      batch.forEach((sha, i) => {
-        variables[`c${i}`] = sha;
-      });
-      const data = await ctx.query<{ repository: Record<string, GqlCommit | Record<string, never> | null> }>(
+      const data = await ctx.query(
         "commit_objects",
         commitObjectsQuery(batch.length),
-        variables,
+        { ...ctx.repoVariables, ...batchVariables("c", batch) },
         ALIASES_MAY_BE_GONE,
       );
-      const found: GqlCommit[] = [];
-      const gone: string[] = [];
-      batch.forEach((sha, i) => {
-        const c = data.repository[`c${i}`];
-        if (c && "oid" in c) found.push(c as GqlCommit);
-        else gone.push(sha);
+      const found: CommitFieldsFragment[] = [];
+      batchItems(data.repository, "c", batch.length).forEach((object, i) => {
+        if (object?.__typename === "Commit" && shaOrNull(object.oid) === batch[i]) found.push(object);
       });
       const { rows, suites } = await stageCommits(ctx, "commit_objects", found);
+      const staged = new Set(rows.map((r) => r.sha));
+      const gone = batch.filter((sha) => !staged.has(sha));
       await withTransaction(ctx.db, async (client) => {
         await stageGithubCommits(client, ctx.repoId, ctx.runId, rows);
         await upsertCheckSuites(client, ctx.repoId, suites);
         await addUnresolvableCommits(client, ctx.repoId, gone);
       });
-      for (const c of found) known.add(c.oid);
+      for (const sha of staged) known.add(sha);
       ctx.wrote("commit_objects", rows.length + suites.length);
     });
   }
@@ -227,7 +246,7 @@ export async function refreshStaleSuites(ctx: RepoSyncContext): Promise<void> {
       "check_suites",
       batch.map((sha) => ({ sha, after: null })),
     );
-    const rows = [...bySha.values()].flat().flatMap((s) => suiteRow(s) ?? []);
+    const rows = suiteRows([...bySha.values()].flat());
     await withTransaction(ctx.db, async (client) => {
       await upsertCheckSuites(client, ctx.repoId, rows);
       await clearSuitesStale(client, ctx.repoId, batch);

@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { getSyncState, type SyncResource } from "../../store/github-sync-state";
 import type { GraphqlClient, QueryOptions, RateLimitInfo } from "../client";
 import type { SyncProgress } from "../progress";
+import type { TypedDocumentString } from "../queries";
 
 export interface ResourceStats {
   requests: number;
@@ -43,15 +44,20 @@ export class RepoSyncContext {
     return this.resources[resource];
   }
 
-  async query<T>(
+  /** Sends a generated document: the answer has the type codegen derived from GitHub's schema. */
+  async query<R, V>(
     resource: SyncResource,
-    document: string,
-    variables: Record<string, unknown>,
+    document: TypedDocumentString<R, V>,
+    variables: V,
     options?: QueryOptions,
-  ): Promise<T> {
+  ): Promise<R> {
     const stats = this.stats(resource);
     stats.requests++;
-    const data = await this.client.query<T & { rateLimit?: RateLimitInfo }>(document, variables, options);
+    const data = await this.client.query<R & { rateLimit?: RateLimitInfo | null }>(
+      document.toString(),
+      variables as Record<string, unknown>,
+      options,
+    );
     stats.points += data?.rateLimit?.cost ?? 0;
     this.tick(resource);
     return data;
@@ -148,3 +154,30 @@ export const ALIASES_MAY_BE_GONE = {
     (path.length >= 1 && /^[srw]\d+$/.test(String(path[0]))) ||
     (path.length >= 2 && path[0] === "repository" && /^c\d+$/.test(String(path[1]))),
 };
+
+interface NullableConnection<T> {
+  nodes?: ReadonlyArray<T | null> | null;
+}
+
+/**
+ * The nodes of a connection GitHub's schema lets be null, or hold nulls (a node the token may
+ * not see, or one that failed to load): what is there, never a crash on what is not.
+ */
+export function nodesOf<T>(connection: NullableConnection<T> | null | undefined): T[] {
+  return (connection?.nodes ?? []).filter((n): n is T => n !== null && n !== undefined);
+}
+
+interface Paged {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** The cursor of the next page, or null when there is none (a missing connection has none either). */
+export function nextCursor(connection: Paged | null | undefined): string | null {
+  const page = connection?.pageInfo;
+  return page?.hasNextPage && page.endCursor ? page.endCursor : null;
+}
+
+/** The last row per key: one page may name an object twice, and a multi-row upsert takes each once. */
+export function uniqueBy<T>(rows: readonly T[], key: (row: T) => string | number): T[] {
+  return [...new Map(rows.map((r) => [key(r), r] as const)).values()];
+}

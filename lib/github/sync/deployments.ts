@@ -9,40 +9,47 @@ import {
 import { putSyncState } from "../../store/github-sync-state";
 import { withTransaction } from "../../store/sql";
 import {
+  batchItems,
+  batchVariables,
   DEPLOYMENT_PAGE,
   DEPLOYMENT_REFRESH_BATCH,
-  DEPLOYMENT_STATUSES_QUERY,
+  type DeploymentFieldsFragment,
+  DeploymentStatusesDocument,
+  type DeploymentStatusFieldsFragment,
+  type DeploymentsQuery,
   deploymentsQuery,
-  ENVIRONMENTS_QUERY,
+  EnvironmentsDocument,
 } from "../queries";
-import type { Connection, GqlDeployment, GqlDeploymentStatus, GqlEnvironment } from "../types";
 import {
   ALIASES_MAY_BE_GONE,
   chunk,
   maxIso,
+  nextCursor,
+  nodesOf,
   passCheckpoint,
   type RepoSyncContext,
   resumePass,
+  uniqueBy,
 } from "./context";
-import { deploymentRow, environmentRow } from "./map";
+import { deploymentRow, type EnvironmentNode, environmentRow } from "./map";
 
 /** GitHub environments and protection rules: a handful of rows, listed whole every run. */
 export async function syncGithubEnvironments(ctx: RepoSyncContext): Promise<void> {
-  const environments: GqlEnvironment[] = [];
+  const environments: EnvironmentNode[] = [];
   let after: string | null = null;
   do {
-    const data: { repository: { environments: Connection<GqlEnvironment> } } = await ctx.query(
-      "environments",
-      ENVIRONMENTS_QUERY,
-      { ...ctx.repoVariables, after },
-    );
-    environments.push(...data.repository.environments.nodes);
-    after = data.repository.environments.pageInfo.hasNextPage
-      ? data.repository.environments.pageInfo.endCursor
-      : null;
+    const data = await ctx.query("environments", EnvironmentsDocument, { ...ctx.repoVariables, after });
+    const page = data.repository?.environments;
+    environments.push(...nodesOf(page));
+    const next = nextCursor(page);
+    after = next !== after ? next : null;
   } while (after);
   await withTransaction(ctx.db, async (client) => {
-    await replaceGithubEnvironments(client, ctx.repoId, environments.map(environmentRow));
+    await replaceGithubEnvironments(
+      client,
+      ctx.repoId,
+      uniqueBy(environments.map(environmentRow), (e) => e.name),
+    );
     await putSyncState(client, ctx.repoId, "environments", {
       highWaterMark: null,
       cursor: null,
@@ -53,17 +60,18 @@ export async function syncGithubEnvironments(ctx: RepoSyncContext): Promise<void
 }
 
 /** All statuses of a deployment: the first page came with it, the rest (rare) are paged here. */
-async function allStatuses(ctx: RepoSyncContext, d: GqlDeployment): Promise<GqlDeploymentStatus[]> {
-  const statuses = [...(d.statuses?.nodes ?? [])];
-  let page = d.statuses?.pageInfo;
-  while (page?.hasNextPage) {
-    const data: { node: { statuses: Connection<GqlDeploymentStatus> } } = await ctx.query(
-      "deployments",
-      DEPLOYMENT_STATUSES_QUERY,
-      { id: d.id, after: page.endCursor },
-    );
-    statuses.push(...data.node.statuses.nodes);
-    page = data.node.statuses.pageInfo;
+async function allStatuses(
+  ctx: RepoSyncContext,
+  d: DeploymentFieldsFragment,
+): Promise<DeploymentStatusFieldsFragment[]> {
+  const statuses = nodesOf(d.statuses);
+  let after = nextCursor(d.statuses);
+  while (after) {
+    const data = await ctx.query("deployments", DeploymentStatusesDocument, { id: d.id, after });
+    const page = data.node?.__typename === "Deployment" ? data.node.statuses : null;
+    statuses.push(...nodesOf(page));
+    const next = nextCursor(page);
+    after = next !== after ? next : null;
   }
   return statuses;
 }
@@ -83,22 +91,19 @@ export async function syncDeployments(ctx: RepoSyncContext, full: boolean): Prom
   refresh = refresh.slice(0, DEPLOYMENT_REFRESH_BATCH);
 
   for (;;) {
-    const variables: Record<string, unknown> = {
-      ...ctx.repoVariables,
-      first: DEPLOYMENT_PAGE,
-      after: cursor,
-    };
-    refresh.forEach((nodeId, i) => {
-      variables[`r${i}`] = nodeId;
-    });
-    const data = await ctx.query<
-      { repository: { deployments: Connection<GqlDeployment> } } & Record<string, unknown>
-    >("deployments", deploymentsQuery(refresh.length), variables, ALIASES_MAY_BE_GONE);
-    const page = data.repository.deployments;
-    const fresh = mark ? page.nodes.filter((d) => Date.parse(d.createdAt) >= mark.getTime()) : page.nodes;
-    const refreshed = refresh.map((_, i) => data[`r${i}`] as GqlDeployment | null).filter((d) => d !== null);
-    for (const d of page.nodes) passMax = maxIso(passMax, d.createdAt);
-    const done = fresh.length < page.nodes.length || !page.pageInfo.hasNextPage;
+    const data = await ctx.query(
+      "deployments",
+      deploymentsQuery(refresh.length),
+      { ...ctx.repoVariables, first: DEPLOYMENT_PAGE, after: cursor, ...batchVariables("r", refresh) },
+      ALIASES_MAY_BE_GONE,
+    );
+    const page = data.repository?.deployments;
+    const nodes = nodesOf(page);
+    const fresh = mark ? nodes.filter((d) => Date.parse(d.createdAt) >= mark.getTime()) : nodes;
+    const refreshed = refreshedDeployments(data, refresh.length);
+    for (const d of nodes) passMax = maxIso(passMax, d.createdAt);
+    const next = nextCursor(page);
+    const done = fresh.length < nodes.length || next === null || next === cursor;
     const rows = await toRows(ctx, [...fresh, ...refreshed]);
     await withTransaction(ctx.db, async (client) => {
       const stored = await findStoredDeploymentIds(
@@ -113,39 +118,38 @@ export async function syncDeployments(ctx: RepoSyncContext, full: boolean): Prom
         rows.filter((d) => !stored.has(d.databaseId)).map((d) => d.sha),
       );
       await writeDeployments(client, ctx.repoId, rows);
-      await putSyncState(
-        client,
-        ctx.repoId,
-        "deployments",
-        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
-      );
+      await putSyncState(client, ctx.repoId, "deployments", passCheckpoint(mark, passMax, done, next));
     });
     ctx.wrote("deployments", rows.length);
     if (done) break;
-    cursor = page.pageInfo.endCursor;
+    cursor = next;
     refresh = [];
   }
 
   // More deployments to refresh than one page carries: the rest by node id alone.
   for (const ids of extraRefresh) {
-    const variables: Record<string, unknown> = { ...ctx.repoVariables, first: 1, after: null };
-    ids.forEach((nodeId, i) => {
-      variables[`r${i}`] = nodeId;
-    });
-    const data = await ctx.query<Record<string, unknown>>(
+    const data = await ctx.query(
       "deployments",
       deploymentsQuery(ids.length),
-      variables,
+      { ...ctx.repoVariables, first: 1, after: null, ...batchVariables("r", ids) },
       ALIASES_MAY_BE_GONE,
     );
-    const refreshed = ids.map((_, i) => data[`r${i}`] as GqlDeployment | null).filter((d) => d !== null);
+    const refreshed = refreshedDeployments(data, ids.length);
     const rows = await toRows(ctx, refreshed);
     await withTransaction(ctx.db, (client) => writeDeployments(client, ctx.repoId, rows));
     ctx.wrote("deployments", rows.length);
   }
 }
 
-async function toRows(ctx: RepoSyncContext, deployments: GqlDeployment[]): Promise<GithubDeploymentRow[]> {
+/** The deployments refreshed by node id (`r0`…) that GitHub still has. */
+function refreshedDeployments(data: Parameters<typeof batchItems<"r", DeploymentsQuery>>[0], n: number) {
+  return batchItems(data, "r", n).flatMap((d) => (d?.__typename === "Deployment" ? [d] : []));
+}
+
+async function toRows(
+  ctx: RepoSyncContext,
+  deployments: DeploymentFieldsFragment[],
+): Promise<GithubDeploymentRow[]> {
   const byId = new Map<number, GithubDeploymentRow>();
   for (const d of deployments) {
     const row = deploymentRow(d, await allStatuses(ctx, d));

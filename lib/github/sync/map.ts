@@ -1,40 +1,64 @@
-// GraphQL answers → the rows lib/store writes.
+// GraphQL answers → the rows lib/store writes. The answer types are generated from GitHub's
+// schema, so every field the schema lets be null is handled here: a missing object becomes a
+// NULL column or no row, never a crash, and an answer that cannot be stored as it is (a commit
+// whose parent list is incomplete, a SHA that is not one) yields no row rather than a bad one.
 
-import { AppError } from "../../errors";
 import type { GithubCheckRunRow } from "../../store/github-ci";
 import type { GithubCheckSuiteRow, GithubCommitRow } from "../../store/github-commits";
 import type { GithubDeploymentRow, GithubEnvironmentRow } from "../../store/github-deployments";
 import type { GithubPullRequestRow } from "../../store/github-pull-requests";
 import type { GithubReleaseRow, GithubTagRow } from "../../store/github-tags";
 import type {
-  GqlCheckRun,
-  GqlCheckSuite,
-  GqlCommit,
-  GqlDeployment,
-  GqlDeploymentStatus,
-  GqlEnvironment,
-  GqlPullRequest,
-  GqlRelease,
-  GqlReview,
-  GqlTagRef,
-  GqlTagTarget,
-  GqlTimelineItem,
-} from "../types";
+  CheckRunFieldsFragment,
+  CommitFieldsFragment,
+  DeploymentFieldsFragment,
+  DeploymentReviewFieldsFragment,
+  DeploymentStatusFieldsFragment,
+  EnvironmentsQuery,
+  PullRequestFieldsFragment,
+  ReleasesQuery,
+  ReviewFieldsFragment,
+  SuiteFieldsFragment,
+  TagsQuery,
+  TimelineFieldsFragment,
+} from "../queries";
+import { nodesOf } from "./context";
 
-const id = (value: string | number | null | undefined): number | null =>
-  value === null || value === undefined ? null : Number(value);
+type NonNull<T> = Exclude<T, null | undefined>;
+type ElementOf<T> = T extends ReadonlyArray<infer E> ? NonNull<E> : never;
+export type EnvironmentNode = ElementOf<
+  NonNull<NonNull<EnvironmentsQuery["repository"]>["environments"]["nodes"]>
+>;
+export type TagRefNode = ElementOf<NonNull<NonNull<NonNull<TagsQuery["repository"]>["refs"]>["nodes"]>>;
+export type ReleaseNode = ElementOf<NonNull<NonNull<ReleasesQuery["repository"]>["releases"]["nodes"]>>;
 
-export function commitRow(c: GqlCommit): GithubCommitRow {
-  if (c.parents.totalCount > c.parents.nodes.length) {
-    throw new AppError(
-      "UPSTREAM",
-      `commit ${c.oid} has ${c.parents.totalCount} parents; at most 100 are supported`,
-    );
-  }
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** A Git object id as Lineage stores it, or null: `Deployment.commitOid` is a plain String. */
+export function shaOrNull(value: string | null | undefined): string | null {
+  const v = value?.toLowerCase();
+  return v && SHA.test(v) ? v : null;
+}
+
+const id = (value: string | number | null | undefined): number | null => {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : null;
+};
+
+/**
+ * A commit as staged, or null when its parents are not all known (a null parent node, or more
+ * parents than the page carried): placing it in the graph without them would be wrong.
+ */
+export function commitRow(c: CommitFieldsFragment): GithubCommitRow | null {
+  const sha = shaOrNull(c.oid);
+  const parentNodes = c.parents.nodes ?? [];
+  const parents = parentNodes.map((p) => shaOrNull(p?.oid));
+  if (!sha || parents.some((p) => p === null) || c.parents.totalCount !== parents.length) return null;
   const s = c.signature;
   return {
-    sha: c.oid,
-    parentShas: c.parents.nodes.map((p) => p.oid),
+    sha,
+    parentShas: parents as string[],
     message: c.message,
     authorName: c.author?.name ?? null,
     authorEmail: c.author?.email ?? null,
@@ -54,20 +78,21 @@ export function commitRow(c: GqlCommit): GithubCommitRow {
           email: s.email,
           signerLogin: s.signer?.login ?? null,
           verifiedAt: s.verifiedAt,
-          keyId: s.keyId ?? null,
-          keyFingerprint: s.keyFingerprint ?? null,
+          keyId: s.__typename === "GpgSignature" ? s.keyId : null,
+          keyFingerprint: s.__typename === "SshSignature" ? s.keyFingerprint : null,
         }
       : null,
   };
 }
 
-export function suiteRow(s: GqlCheckSuite): GithubCheckSuiteRow | null {
-  if (s.databaseId === null) return null;
+export function suiteRow(s: SuiteFieldsFragment): GithubCheckSuiteRow | null {
+  const commitSha = shaOrNull(s.commit.oid);
+  if (s.databaseId === null || !commitSha) return null;
   const w = s.workflowRun;
   return {
     databaseId: s.databaseId,
     nodeId: s.id,
-    commitSha: s.commit.oid,
+    commitSha,
     appSlug: s.app?.slug ?? null,
     appName: s.app?.name ?? null,
     branch: s.branch?.name ?? null,
@@ -95,7 +120,7 @@ export function suiteRow(s: GqlCheckSuite): GithubCheckSuiteRow | null {
   };
 }
 
-export function checkRunRow(suiteId: number, r: GqlCheckRun): GithubCheckRunRow | null {
+export function checkRunRow(suiteId: number, r: CheckRunFieldsFragment): GithubCheckRunRow | null {
   if (r.databaseId === null) return null;
   return {
     databaseId: r.databaseId,
@@ -110,9 +135,9 @@ export function checkRunRow(suiteId: number, r: GqlCheckRun): GithubCheckRunRow 
   };
 }
 
-function reviewRow(r: GqlReview) {
+function reviewRow(r: ReviewFieldsFragment, databaseId: number) {
   return {
-    databaseId: Number(r.fullDatabaseId),
+    databaseId,
     authorLogin: r.author?.login ?? null,
     authorType: r.author?.__typename ?? null,
     authorAssociation: r.authorAssociation,
@@ -120,19 +145,19 @@ function reviewRow(r: GqlReview) {
     state: r.state,
     submittedAt: r.submittedAt,
     createdAt: r.createdAt,
-    commitSha: r.commit?.oid ?? null,
+    commitSha: shaOrNull(r.commit?.oid),
   };
 }
 
 /** A PR with all of its connections already read to the end. */
 export function pullRequestRow(
-  p: GqlPullRequest,
-  all: { commits: string[]; reviews: GqlReview[]; timeline: GqlTimelineItem[] },
+  p: PullRequestFieldsFragment,
+  all: { commits: string[]; reviews: ReviewFieldsFragment[]; timeline: TimelineFieldsFragment[] },
 ): GithubPullRequestRow {
   const dismissals: GithubPullRequestRow["dismissals"] = [];
   const events: GithubPullRequestRow["events"] = [];
   for (const item of all.timeline) {
-    if (item.__typename === "ReviewDismissedEvent" && "previousReviewState" in item) {
+    if (item.__typename === "ReviewDismissedEvent") {
       dismissals.push({
         databaseId: id(item.databaseId),
         reviewDatabaseId: id(item.review?.fullDatabaseId),
@@ -140,29 +165,34 @@ export function pullRequestRow(
         createdAt: item.createdAt,
         previousReviewState: item.previousReviewState,
         message: item.dismissalMessage,
-        pullRequestCommitSha: item.pullRequestCommit?.commit.oid ?? null,
+        pullRequestCommitSha: shaOrNull(item.pullRequestCommit?.commit.oid),
       });
-    } else if (item.__typename === "MergedEvent" && "mergeRefName" in item) {
+    } else if (item.__typename === "MergedEvent") {
       events.push({
         kind: "MERGED",
         createdAt: item.createdAt,
         actorLogin: item.actor?.login ?? null,
-        commitSha: item.commit?.oid ?? null,
+        commitSha: shaOrNull(item.commit?.oid),
         beforeSha: null,
         afterSha: null,
         refName: item.mergeRefName,
       });
-    } else if (item.__typename === "HeadRefForcePushedEvent" && "beforeCommit" in item) {
+    } else if (item.__typename === "HeadRefForcePushedEvent") {
       events.push({
         kind: "HEAD_REF_FORCE_PUSHED",
         createdAt: item.createdAt,
         actorLogin: item.actor?.login ?? null,
         commitSha: null,
-        beforeSha: item.beforeCommit?.oid ?? null,
-        afterSha: item.afterCommit?.oid ?? null,
+        beforeSha: shaOrNull(item.beforeCommit?.oid),
+        afterSha: shaOrNull(item.afterCommit?.oid),
         refName: null,
       });
     }
+  }
+  const reviews = new Map<number, ReturnType<typeof reviewRow>>();
+  for (const r of all.reviews) {
+    const databaseId = id(r.fullDatabaseId);
+    if (databaseId !== null) reviews.set(databaseId, reviewRow(r, databaseId));
   }
   return {
     number: p.number,
@@ -179,23 +209,28 @@ export function pullRequestRow(
     closedAt: p.closedAt,
     mergedAt: p.mergedAt,
     mergedByLogin: p.mergedBy?.login ?? null,
-    mergeCommitSha: p.mergeCommit?.oid ?? null,
+    mergeCommitSha: shaOrNull(p.mergeCommit?.oid),
     baseRefName: p.baseRefName,
     baseRefOid: p.baseRefOid,
     headRefName: p.headRefName,
     headRefOid: p.headRefOid,
     isCrossRepository: p.isCrossRepository,
     reviewDecision: p.reviewDecision,
-    commits: all.commits,
-    reviews: all.reviews.filter((r) => r.fullDatabaseId !== null).map(reviewRow),
+    commits: [...new Set(all.commits.flatMap((c) => shaOrNull(c) ?? []))],
+    reviews: [...reviews.values()],
     dismissals,
     events,
   };
 }
 
 /** Statuses oldest first; GitHub lists them newest first, and equal times keep that order reversed. */
-export function deploymentRow(d: GqlDeployment, statuses: GqlDeploymentStatus[]): GithubDeploymentRow | null {
-  if (d.databaseId === null) return null;
+export function deploymentRow(
+  d: DeploymentFieldsFragment,
+  statuses: DeploymentStatusFieldsFragment[],
+): GithubDeploymentRow | null {
+  // commitOid is a plain String: a deployment of no recognisable commit cannot be an event.
+  const sha = shaOrNull(d.commitOid);
+  if (d.databaseId === null || !sha) return null;
   const ordered = [...statuses].reverse().sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   return {
     databaseId: d.databaseId,
@@ -209,10 +244,10 @@ export function deploymentRow(d: GqlDeployment, statuses: GqlDeploymentStatus[])
     payload: d.payload,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
-    sha: d.commitOid,
+    sha,
     refName: d.ref?.name ?? null,
-    creatorLogin: d.creator?.login ?? null,
-    creatorType: d.creator?.__typename ?? null,
+    creatorLogin: d.creator.login,
+    creatorType: d.creator.__typename,
     statuses: ordered.map((s) => ({
       state: s.state,
       description: s.description,
@@ -221,50 +256,56 @@ export function deploymentRow(d: GqlDeployment, statuses: GqlDeploymentStatus[])
       logUrl: s.logUrl,
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
-      creatorLogin: s.creator?.login ?? null,
+      creatorLogin: s.creator.login,
     })),
   };
 }
 
-export function environmentRow(e: GqlEnvironment): GithubEnvironmentRow {
+export function environmentRow(e: EnvironmentNode): GithubEnvironmentRow {
   return {
     name: e.name,
     databaseId: e.databaseId,
-    rules: e.protectionRules.nodes.map((r) => ({
+    rules: nodesOf(e.protectionRules).map((r) => ({
       databaseId: r.databaseId,
       type: r.type,
       timeout: r.timeout,
       preventSelfReview: r.preventSelfReview,
-      reviewers: r.reviewers.nodes.map((v) =>
-        v.__typename === "Team" ? `Team:${v.slug}` : `User:${v.login}`,
+      reviewers: nodesOf(r.reviewers).flatMap((v) =>
+        v.__typename === "Team" ? [`Team:${v.slug}`] : v.__typename === "User" ? [`User:${v.login}`] : [],
       ),
     })),
   };
 }
 
+type TagTarget = NonNull<TagRefNode["target"]>;
+
 /** Follows a tag ref to its commit; null for a tag of a tree or blob (or nested deeper than the query reads). */
-export function tagRow(ref: GqlTagRef): GithubTagRow | null {
+export function tagRow(ref: TagRefNode): GithubTagRow | null {
   const top = ref.target;
   if (!top) return null;
-  let t: GqlTagTarget | undefined = top;
-  while (t?.__typename === "Tag") t = t.target;
-  if (t?.__typename !== "Commit") return null;
+  // Each level of the query reads one more nested tag; the innermost level has no `target`.
+  let t: { __typename: string; oid: string; committedDate?: string; target?: unknown } = top;
+  while (t.__typename === "Tag" && t.target) t = t.target as typeof t;
+  const commitSha = shaOrNull(t.oid);
+  const targetOid = shaOrNull(top.oid);
+  if (t.__typename !== "Commit" || !commitSha || !targetOid) return null;
   const annotated = top.__typename === "Tag";
+  const tag = annotated ? (top as Extract<TagTarget, { __typename: "Tag" }>) : null;
   return {
     name: ref.name,
-    targetOid: top.oid,
-    commitSha: t.oid,
+    targetOid,
+    commitSha,
     annotated,
-    taggerName: annotated ? (top.tagger?.name ?? null) : null,
-    taggerEmail: annotated ? (top.tagger?.email ?? null) : null,
-    taggerLogin: annotated ? (top.tagger?.user?.login ?? null) : null,
-    taggedAt: annotated ? (top.tagger?.date ?? null) : null,
-    message: annotated ? (top.message ?? null) : null,
+    taggerName: tag?.tagger?.name ?? null,
+    taggerEmail: tag?.tagger?.email ?? null,
+    taggerLogin: tag?.tagger?.user?.login ?? null,
+    taggedAt: tag?.tagger?.date ?? null,
+    message: tag?.message ?? null,
     commitDate: t.committedDate ?? null,
   };
 }
 
-export function releaseRow(r: GqlRelease): GithubReleaseRow {
+export function releaseRow(r: ReleaseNode): GithubReleaseRow {
   return {
     tagName: r.tagName,
     databaseId: r.databaseId,
@@ -277,6 +318,16 @@ export function releaseRow(r: GqlRelease): GithubReleaseRow {
     isLatest: r.isLatest,
     url: r.url,
     authorLogin: r.author?.login ?? null,
-    tagCommitSha: r.tagCommit?.oid ?? null,
+    tagCommitSha: shaOrNull(r.tagCommit?.oid),
+  };
+}
+
+export function deploymentReviewNodes(r: DeploymentReviewFieldsFragment) {
+  return {
+    databaseId: r.databaseId,
+    state: r.state,
+    comment: r.comment,
+    userLogin: r.user.login,
+    environments: nodesOf(r.environments).map((e) => e.name),
   };
 }

@@ -2,38 +2,74 @@ import { type GithubPullRequestRow, writePullRequests } from "../../store/github
 import { putSyncState } from "../../store/github-sync-state";
 import { withTransaction } from "../../store/sql";
 import {
-  PULL_REQUEST_COMMITS_QUERY,
   PULL_REQUEST_PAGE,
-  PULL_REQUEST_REVIEWS_QUERY,
-  PULL_REQUEST_TIMELINE_QUERY,
-  PULL_REQUESTS_QUERY,
+  PullRequestCommitsDocument,
+  type PullRequestFieldsFragment,
+  PullRequestReviewsDocument,
+  PullRequestsDocument,
+  PullRequestTimelineDocument,
+  type ReviewFieldsFragment,
+  type TimelineFieldsFragment,
 } from "../queries";
-import type { Connection, GqlPullRequest, GqlReview, GqlTimelineItem } from "../types";
-import { maxIso, passCheckpoint, type RepoSyncContext, resumePass } from "./context";
+import {
+  maxIso,
+  nextCursor,
+  nodesOf,
+  passCheckpoint,
+  type RepoSyncContext,
+  resumePass,
+  uniqueBy,
+} from "./context";
 import { pullRequestRow } from "./map";
 
-type PrField = "commits" | "reviews" | "timelineItems";
-const FOLLOW_UP: Record<PrField, string> = {
-  commits: PULL_REQUEST_COMMITS_QUERY,
-  reviews: PULL_REQUEST_REVIEWS_QUERY,
-  timelineItems: PULL_REQUEST_TIMELINE_QUERY,
-};
-
-/** The rest of one of a PR's connections, when the page's first 100 were not all. */
-async function rest<T>(ctx: RepoSyncContext, pr: GqlPullRequest, field: PrField): Promise<T[]> {
-  const items = [...(pr[field].nodes as T[])];
-  let page = pr[field].pageInfo;
-  while (page.hasNextPage) {
-    const data: { repository: { pullRequest: Record<PrField, Connection<T>> } } = await ctx.query(
-      "pull_requests",
-      FOLLOW_UP[field],
-      { ...ctx.repoVariables, number: pr.number, after: page.endCursor },
-    );
-    const conn = data.repository.pullRequest[field];
-    items.push(...conn.nodes);
-    page = conn.pageInfo;
+/** One of a PR's connections read to its end: the first page came with the PR, the rest (rare) here. */
+async function readRest<T, R>(
+  first: {
+    nodes?: ReadonlyArray<T | null> | null;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  },
+  fetchPage: (after: string) => Promise<typeof first | null | undefined>,
+  keep: (node: T) => R,
+): Promise<R[]> {
+  const items = nodesOf(first).map(keep);
+  let after = nextCursor(first);
+  while (after) {
+    const page = await fetchPage(after);
+    items.push(...nodesOf(page).map(keep));
+    after = nextCursor(page);
   }
   return items;
+}
+
+async function readPullRequest(
+  ctx: RepoSyncContext,
+  pr: PullRequestFieldsFragment,
+): Promise<GithubPullRequestRow> {
+  const vars = (after: string) => ({ ...ctx.repoVariables, number: pr.number, after });
+  const commits = await readRest(
+    pr.commits,
+    async (after) =>
+      (await ctx.query("pull_requests", PullRequestCommitsDocument, vars(after))).repository?.pullRequest
+        ?.commits,
+    (n) => n.commit.oid,
+  );
+  const reviews = pr.reviews
+    ? await readRest<ReviewFieldsFragment, ReviewFieldsFragment>(
+        pr.reviews,
+        async (after) =>
+          (await ctx.query("pull_requests", PullRequestReviewsDocument, vars(after))).repository?.pullRequest
+            ?.reviews,
+        (n) => n,
+      )
+    : [];
+  const timeline = await readRest<TimelineFieldsFragment, TimelineFieldsFragment>(
+    pr.timelineItems,
+    async (after) =>
+      (await ctx.query("pull_requests", PullRequestTimelineDocument, vars(after))).repository?.pullRequest
+        ?.timelineItems,
+    (n) => n,
+  );
+  return pullRequestRow(pr, { commits, reviews, timeline });
 }
 
 /**
@@ -45,37 +81,29 @@ export async function syncPullRequests(ctx: RepoSyncContext, full: boolean): Pro
   const mark = pass.mark;
   let { cursor, passMax } = pass;
   for (;;) {
-    const data = await ctx.query<{ repository: { pullRequests: Connection<GqlPullRequest> } }>(
-      "pull_requests",
-      PULL_REQUESTS_QUERY,
-      { ...ctx.repoVariables, first: PULL_REQUEST_PAGE, after: cursor },
-    );
-    const page = data.repository.pullRequests;
-    const fresh = mark ? page.nodes.filter((p) => Date.parse(p.updatedAt) >= mark.getTime()) : page.nodes;
-    for (const p of page.nodes) passMax = maxIso(passMax, p.updatedAt);
-    const done = fresh.length < page.nodes.length || !page.pageInfo.hasNextPage;
+    const data = await ctx.query("pull_requests", PullRequestsDocument, {
+      ...ctx.repoVariables,
+      first: PULL_REQUEST_PAGE,
+      after: cursor,
+    });
+    const page = data.repository?.pullRequests;
+    const nodes = nodesOf(page);
+    const fresh = mark ? nodes.filter((p) => Date.parse(p.updatedAt) >= mark.getTime()) : nodes;
+    for (const p of nodes) passMax = maxIso(passMax, p.updatedAt);
+    const next = nextCursor(page);
+    const done = fresh.length < nodes.length || next === null;
     const rows: GithubPullRequestRow[] = [];
-    for (const pr of fresh) {
-      const commits = await rest<{ commit: { oid: string } }>(ctx, pr, "commits");
-      rows.push(
-        pullRequestRow(pr, {
-          commits: commits.map((c) => c.commit.oid),
-          reviews: await rest<GqlReview>(ctx, pr, "reviews"),
-          timeline: await rest<GqlTimelineItem>(ctx, pr, "timelineItems"),
-        }),
-      );
-    }
+    for (const pr of fresh) rows.push(await readPullRequest(ctx, pr));
     await withTransaction(ctx.db, async (client) => {
-      await writePullRequests(client, ctx.repoId, rows);
-      await putSyncState(
+      await writePullRequests(
         client,
         ctx.repoId,
-        "pull_requests",
-        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
+        uniqueBy(rows, (r) => r.number),
       );
+      await putSyncState(client, ctx.repoId, "pull_requests", passCheckpoint(mark, passMax, done, next));
     });
     ctx.wrote("pull_requests", rows.length);
     if (done) break;
-    cursor = page.pageInfo.endCursor;
+    cursor = next;
   }
 }

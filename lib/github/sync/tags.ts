@@ -1,9 +1,16 @@
 import { putSyncState } from "../../store/github-sync-state";
 import { recordTagVersions, upsertReleases } from "../../store/github-tags";
 import { withTransaction } from "../../store/sql";
-import { RELEASE_PAGE, RELEASES_QUERY, TAG_PAGE, TAGS_QUERY } from "../queries";
-import type { Connection, GqlRelease, GqlTagRef } from "../types";
-import { maxIso, passCheckpoint, type RepoSyncContext, resumePass } from "./context";
+import { RELEASE_PAGE, ReleasesDocument, TAG_PAGE, TagsDocument } from "../queries";
+import {
+  maxIso,
+  nextCursor,
+  nodesOf,
+  passCheckpoint,
+  type RepoSyncContext,
+  resumePass,
+  uniqueBy,
+} from "./context";
 import { releaseRow, tagRow } from "./map";
 
 /**
@@ -16,29 +23,28 @@ export async function syncTags(ctx: RepoSyncContext, full: boolean): Promise<voi
   const mark = pass.mark;
   let { cursor, passMax } = pass;
   for (;;) {
-    const data = await ctx.query<{ repository: { refs: Connection<GqlTagRef> } }>("tags", TAGS_QUERY, {
+    const data = await ctx.query("tags", TagsDocument, {
       ...ctx.repoVariables,
       first: TAG_PAGE,
       after: cursor,
     });
-    const page = data.repository.refs;
-    const rows = page.nodes.map(tagRow).filter((t) => t !== null);
+    const page = data.repository?.refs;
+    const rows = uniqueBy(
+      nodesOf(page).flatMap((ref) => tagRow(ref) ?? []),
+      (t) => t.name,
+    );
     for (const t of rows) passMax = maxIso(passMax, t.commitDate);
     const reachedMark =
       mark !== null && rows.some((t) => t.commitDate && Date.parse(t.commitDate) < mark.getTime());
-    const done = reachedMark || !page.pageInfo.hasNextPage;
+    const next = nextCursor(page);
+    const done = reachedMark || next === null;
     await withTransaction(ctx.db, async (client) => {
       await recordTagVersions(client, ctx.repoId, rows);
-      await putSyncState(
-        client,
-        ctx.repoId,
-        "tags",
-        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
-      );
+      await putSyncState(client, ctx.repoId, "tags", passCheckpoint(mark, passMax, done, next));
     });
     ctx.wrote("tags", rows.length);
     if (done) break;
-    cursor = page.pageInfo.endCursor;
+    cursor = next;
   }
 }
 
@@ -48,31 +54,23 @@ export async function syncReleases(ctx: RepoSyncContext, full: boolean): Promise
   const mark = pass.mark;
   let { cursor, passMax } = pass;
   for (;;) {
-    const data = await ctx.query<{ repository: { releases: Connection<GqlRelease> } }>(
-      "releases",
-      RELEASES_QUERY,
-      {
-        ...ctx.repoVariables,
-        first: RELEASE_PAGE,
-        after: cursor,
-      },
-    );
-    const page = data.repository.releases;
-    const rows = page.nodes.map(releaseRow);
+    const data = await ctx.query("releases", ReleasesDocument, {
+      ...ctx.repoVariables,
+      first: RELEASE_PAGE,
+      after: cursor,
+    });
+    const page = data.repository?.releases;
+    const rows = uniqueBy(nodesOf(page).map(releaseRow), (r) => r.tagName);
     for (const r of rows) passMax = maxIso(passMax, r.createdAt);
     const reachedMark = mark !== null && rows.some((r) => Date.parse(r.createdAt) < mark.getTime());
-    const done = reachedMark || !page.pageInfo.hasNextPage;
+    const next = nextCursor(page);
+    const done = reachedMark || next === null;
     await withTransaction(ctx.db, async (client) => {
       await upsertReleases(client, ctx.repoId, rows);
-      await putSyncState(
-        client,
-        ctx.repoId,
-        "releases",
-        passCheckpoint(mark, passMax, done, page.pageInfo.endCursor),
-      );
+      await putSyncState(client, ctx.repoId, "releases", passCheckpoint(mark, passMax, done, next));
     });
     ctx.wrote("releases", rows.length);
     if (done) break;
-    cursor = page.pageInfo.endCursor;
+    cursor = next;
   }
 }
