@@ -13,6 +13,7 @@ import { analyzeQuery, type GitHubError, type QueryAnalysis, selectOperation } f
 import { ScenarioIndex, VIEWER } from "./data-index.ts";
 import { formatExecutionError, formatValidationErrors, formatVariableError } from "./errors.ts";
 import { Rng } from "./prng.ts";
+import { randomAnswers } from "./random.ts";
 import { fieldResolver, type RateLimitView, type SimContext, typeResolver } from "./resolvers.ts";
 import { advanceScenario, type Scenario } from "./scenario.ts";
 import { githubSchema } from "./schema.ts";
@@ -68,6 +69,11 @@ export interface SimulatorOptions {
   secondary?: SecondaryLimitOptions;
   /** Request log entries kept (oldest dropped first). */
   logLimit?: number;
+  /**
+   * Answer every query with random schema-valid data drawn from this seed instead of the
+   * scenario (see random.ts); rate limits, costs and faults work as usual.
+   */
+  randomAnswers?: { seed: number } | null;
 }
 
 export interface RequestLogEntry {
@@ -263,22 +269,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     headers: { "content-type": JSON_TYPE, ...headers },
   });
 
+  const random = options.randomAnswers ? randomAnswers(options.randomAnswers.seed) : null;
   const run = (
     document: DocumentNode,
     operationName: string | null,
     variables: Record<string, unknown>,
     ctx: SimContext,
-  ) =>
-    execute({
+  ) => {
+    random?.beginRequest(seq);
+    return execute({
       schema,
       document,
       rootValue: null,
       contextValue: ctx,
       variableValues: variables,
       operationName,
-      fieldResolver,
-      typeResolver,
+      fieldResolver: random ? (random.fieldResolver as typeof fieldResolver) : fieldResolver,
+      typeResolver: random ? (random.typeResolver as typeof typeResolver) : typeResolver,
     }) as ExecutionResult;
+  };
 
   const graphqlBody = (result: ExecutionResult) => {
     const body: { data: unknown; errors?: GitHubError[] } = { data: result.data ?? null };

@@ -60,7 +60,7 @@ export class RepoSyncContext {
     );
     stats.points += data?.rateLimit?.cost ?? 0;
     this.tick(resource);
-    return data;
+    return replaceNulCharacters(data);
   }
 
   wrote(resource: SyncResource, items: number): void {
@@ -180,4 +180,21 @@ export function nextCursor(connection: Paged | null | undefined): string | null 
 /** The last row per key: one page may name an object twice, and a multi-row upsert takes each once. */
 export function uniqueBy<T>(rows: readonly T[], key: (row: T) => string | number): T[] {
   return [...new Map(rows.map((r) => [key(r), r] as const)).values()];
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, which JSON (and so a PR title or commit message GitHub
+ * serves) can: it becomes U+FFFD, so the row is written and the spot stays visible.
+ */
+export function replaceNulCharacters<T>(value: T): T {
+  if (typeof value === "string")
+    return (value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value) as T;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = replaceNulCharacters(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) record[key] = replaceNulCharacters(record[key]);
+  return value;
 }

@@ -32,7 +32,8 @@ export type EnvironmentNode = ElementOf<
 export type TagRefNode = ElementOf<NonNull<NonNull<NonNull<TagsQuery["repository"]>["refs"]>["nodes"]>>;
 export type ReleaseNode = ElementOf<NonNull<NonNull<ReleasesQuery["repository"]>["releases"]["nodes"]>>;
 
-const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+// SHA-1 object ids: what GitHub serves and what the store (VARCHAR(40)) holds.
+const SHA = /^[0-9a-f]{40}$/;
 
 /** A Git object id as Lineage stores it, or null: `Deployment.commitOid` is a plain String. */
 export function shaOrNull(value: string | null | undefined): string | null {
