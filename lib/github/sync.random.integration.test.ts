@@ -150,8 +150,10 @@ describe("sync against random schema-valid answers", () => {
       deployments: string;
     }>(
       `SELECT (SELECT count(*) FROM github_pull_request) AS prs,
-              (SELECT count(*) FROM github_pull_request WHERE author_login IS NULL) AS null_author,
-              (SELECT count(*) FROM github_pull_request WHERE title LIKE '%<script>%' OR title LIKE '%<img%') AS markup,
+              (SELECT count(*) FROM github_pull_request WHERE author_login IS NULL OR merge_commit_sha IS NULL) AS null_author,
+              (SELECT count(*) FROM github_pull_request WHERE title ~ '<script>|<img|^=')
+                + (SELECT count(*) FROM github_commit WHERE message ~ '<script>|<img|^=')
+                + (SELECT count(*) FROM github_deployment WHERE description ~ '<script>|<img|^=') AS markup,
               (SELECT count(*) FROM github_deployment) AS deployments`,
     );
     const r = rows[0]!;
