@@ -63,7 +63,15 @@ export interface QueryOptions {
    * kept with null there. A workflow run someone deleted must not stop every later sync.
    */
   nullable?: (path: readonly (string | number)[]) => boolean;
+  /**
+   * Called with the FORBIDDEN / INSUFFICIENT_SCOPES errors of an answer that has data: a token
+   * that may read some resources and not others. The data is kept (null where denied); without
+   * this option such an answer fails the query.
+   */
+  onDenied?: (errors: readonly GraphqlErrorEntry[]) => void;
 }
+
+const DENIED_TYPES = new Set(["FORBIDDEN", "INSUFFICIENT_SCOPES"]);
 
 /** The slice of the client the sync engine uses, so tests can wrap or replace it. */
 export interface GraphqlClient {
@@ -228,7 +236,7 @@ export class GithubClient implements GraphqlClient {
         return data;
       } catch (error) {
         this.noteRateLimit(attempt.headers, undefined);
-        const kept = this.keepDespiteNotFound<T>(error, options);
+        const kept = this.keepPartialAnswer<T>(error, options);
         if (kept) {
           this.stats.points += kept.rateLimit?.cost ?? 0;
           return kept;
@@ -286,15 +294,25 @@ export class GithubClient implements GraphqlClient {
     }
   }
 
-  private keepDespiteNotFound<T>(
+  /**
+   * An answer with data whose every error is either an aliased object that is gone (NOT_FOUND
+   * where `nullable` allows) or a field the token may not read (when `onDenied` takes them).
+   */
+  private keepPartialAnswer<T>(
     error: unknown,
     options: QueryOptions,
   ): (T & { rateLimit?: RateLimitInfo }) | null {
-    if (!options.nullable || !(error instanceof GraphqlResponseError) || !error.data) return null;
+    if (!(error instanceof GraphqlResponseError) || !error.data) return null;
     const errors = (error.errors ?? []) as GraphqlErrorEntry[];
+    const typeOf = (e: GraphqlErrorEntry) => e.type ?? e.extensions?.type;
     const gone = (e: GraphqlErrorEntry) =>
-      (e.type ?? e.extensions?.type) === "NOT_FOUND" && e.path !== undefined && options.nullable!(e.path);
-    return errors.length > 0 && errors.every(gone) ? (error.data as T & { rateLimit?: RateLimitInfo }) : null;
+      typeOf(e) === "NOT_FOUND" && e.path !== undefined && options.nullable?.(e.path) === true;
+    const denied = (e: GraphqlErrorEntry) =>
+      options.onDenied !== undefined && DENIED_TYPES.has(typeOf(e) ?? "") && e.path !== undefined;
+    if (errors.length === 0 || !errors.every((e) => gone(e) || denied(e))) return null;
+    const deniedErrors = errors.filter(denied).map((e) => ({ ...e, message: this.redact(e.message) }));
+    if (deniedErrors.length > 0) options.onDenied!(deniedErrors);
+    return error.data as T & { rateLimit?: RateLimitInfo };
   }
 
   private instrumentedFetch(attempt: Attempt): typeof fetch {

@@ -10,6 +10,7 @@ import { fillMissingCommits, refreshStaleSuites, syncBranchHistory } from "./syn
 import { forEachLimit, RepoSyncContext, type ResourceStats } from "./sync/context";
 import { syncDeployments, syncGithubEnvironments } from "./sync/deployments";
 import { type MaterializeSummary, materializeRepository } from "./sync/materialize";
+import type { SyncWarning } from "./sync/permissions";
 import { syncPullRequests } from "./sync/pull-requests";
 import { syncReleases, syncTags } from "./sync/tags";
 
@@ -35,6 +36,8 @@ export interface RepoSyncSummary {
   repo: string;
   resources: Partial<Record<SyncResource, ResourceStats>>;
   commits: MaterializeSummary;
+  /** What the token may not read in this repository: one per permission, and that part was skipped. */
+  warnings: SyncWarning[];
 }
 
 export interface SyncSummary {
@@ -48,6 +51,7 @@ export interface SyncSummary {
   remaining: number | null;
   items: number;
   seconds: number;
+  warnings: SyncWarning[];
 }
 
 /** The endpoint as it may be shown or stored: without credentials someone put in the URL. */
@@ -97,6 +101,7 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
     });
   const endpoint = displayEndpoint(client.url);
   const progress = options.progress ?? (() => {});
+  const log = options.log ?? ((line: string) => process.stderr.write(`lineage sync: ${line}\n`));
   const runId = await startSyncRun(
     db.pool,
     repos.map((r) => r.repo),
@@ -127,11 +132,11 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
       items: t.items,
       errors: t.failures + (failure ? 1 : 0),
       message: failure ? userMessage(failure.error) : null,
-      details: { repos: summaries },
+      details: { repos: summaries, warnings: summaries.flatMap((s) => s.warnings) },
     });
   try {
     await forEachLimit(repos, options.concurrency ?? 4, async (config) => {
-      summaries.push(await syncRepository(db, client, config, runId, progress, options.full ?? false));
+      summaries.push(await syncRepository(db, client, config, runId, progress, options.full ?? false, log));
     });
   } catch (error) {
     await finish(totals(), { error }).catch(() => {});
@@ -149,6 +154,7 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
     ...t,
     remaining: client.stats.remaining,
     seconds: (performance.now() - started) / 1000,
+    warnings: summaries.flatMap((s) => s.warnings),
   };
 }
 
@@ -159,9 +165,10 @@ async function syncRepository(
   runId: number,
   progress: SyncProgress,
   full: boolean,
+  log: (line: string) => void,
 ): Promise<RepoSyncSummary> {
   const repoId = await ensureRepository(db.pool, config.repo);
-  const ctx = new RepoSyncContext(db, client, config, repoId, runId, progress);
+  const ctx = new RepoSyncContext(db, client, config, repoId, runId, progress, log);
   // Order matters: deployments before commits, so a commit read in this run already carries
   // the deploy suites of every deployment this run saw; check runs before deployment reviews,
   // which are found through the runs that performed a deployment.
@@ -177,5 +184,5 @@ async function syncRepository(
   await syncCheckRuns(ctx);
   await syncDeploymentReviews(ctx);
   const commits = await materializeRepository(db, { repoId, config });
-  return { repo: config.repo, resources: ctx.resources, commits };
+  return { repo: config.repo, resources: ctx.resources, commits, warnings: ctx.warnings };
 }

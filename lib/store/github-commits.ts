@@ -232,6 +232,19 @@ export async function markSuitesStale(
   );
 }
 
+/** Marks commits' suites for re-reading whatever run staged them (they came without their suites). */
+export async function markSuitesUnread(
+  client: Queryable,
+  repoId: number,
+  shas: readonly string[],
+): Promise<void> {
+  if (shas.length === 0) return;
+  await client.query(
+    `UPDATE github_commit SET suites_stale = true WHERE repo_id = $1 AND sha = ANY($2::text[]) AND NOT suites_stale`,
+    [repoId, shas],
+  );
+}
+
 export async function findStaleSuiteCommits(client: Queryable, repoId: number): Promise<string[]> {
   const { rows } = await client.query<{ sha: string }>(
     "SELECT sha FROM github_commit WHERE repo_id = $1 AND suites_stale ORDER BY sha",

@@ -1,7 +1,7 @@
 export { type LineageConfig, scenarioConfig, writeConfig } from "./config.ts";
 export { analyzeQuery, type GitHubError, type QueryAnalysis } from "./cost.ts";
 export { parseSimulatorArgs, runSimulatorCli, startFromCli } from "./main.ts";
-export { implementedFields } from "./resolvers.ts";
+export { implementedFields, PERMISSIONS, type Permission } from "./resolvers.ts";
 export * from "./scenario.ts";
 export { githubSchema, validateQuery } from "./schema.ts";
 export {

@@ -54,6 +54,48 @@ export interface SimContext {
   dryRun: boolean;
   /** Partial-result fault: the n-th eligible field fails (counting mode when `target` is -1). */
   partial?: { target: number; seen: number };
+  /** Permissions the token lacks: their fields answer FORBIDDEN, as for a fine-grained token. */
+  forbidden?: ReadonlySet<Permission>;
+}
+
+/** Repository permissions of a fine-grained token that the sync's reads need. */
+export type Permission = "checks" | "deployments" | "actions" | "pull_requests" | "environments";
+export const PERMISSIONS: readonly Permission[] = [
+  "checks",
+  "deployments",
+  "actions",
+  "pull_requests",
+  "environments",
+];
+
+/** The fields GitHub guards with each permission (what `forbidden` turns into FORBIDDEN errors). */
+const GUARDED_FIELDS: Record<string, Permission> = {
+  "Commit.checkSuites": "checks",
+  "Commit.statusCheckRollup": "checks",
+  "Commit.status": "checks",
+  "CheckSuite.checkRuns": "checks",
+  "Repository.deployments": "deployments",
+  "Commit.deployments": "deployments",
+  "Environment.latestCompletedDeployment": "deployments",
+  "CheckRun.deployment": "deployments",
+  "CheckSuite.workflowRun": "actions",
+  "Repository.pullRequests": "pull_requests",
+  "Repository.pullRequest": "pull_requests",
+  "Commit.associatedPullRequests": "pull_requests",
+  "Repository.environments": "environments",
+  "Repository.environment": "environments",
+};
+/** Objects fetched by node id that need a permission. */
+const GUARDED_NODES: Record<string, Permission> = {
+  CheckSuite: "checks",
+  CheckRun: "checks",
+  Deployment: "deployments",
+  WorkflowRun: "actions",
+  PullRequest: "pull_requests",
+};
+
+function forbiddenError(): GraphQLError {
+  return simError("Resource not accessible by personal access token", "FORBIDDEN");
 }
 
 type Args = Record<string, unknown>;
@@ -1363,6 +1405,23 @@ function isPartialEligible(field: GraphQLField<unknown, unknown>, info: GraphQLR
 }
 
 export const fieldResolver: GraphQLFieldResolver<unknown, SimContext> = (source, args, ctx, info) => {
+  if (ctx.forbidden?.size) {
+    const needs = GUARDED_FIELDS[`${info.parentType.name}.${info.fieldName}`];
+    if (needs && ctx.forbidden.has(needs)) throw forbiddenError();
+    if (info.fieldName === "node" || info.fieldName === "nodes") {
+      const found = resolveField(source, args, ctx, info);
+      const denied = (v: unknown) => {
+        const t = (v as { __typename?: string } | null)?.__typename;
+        return t !== undefined && ctx.forbidden!.has(GUARDED_NODES[t] as Permission);
+      };
+      if (Array.isArray(found) ? found.some(denied) : denied(found)) throw forbiddenError();
+      return found;
+    }
+  }
+  return resolveField(source, args, ctx, info);
+};
+
+const resolveField: GraphQLFieldResolver<unknown, SimContext> = (source, args, ctx, info) => {
   const typeName = info.parentType.name;
   const field = info.fieldName;
   if (ctx.partial) {

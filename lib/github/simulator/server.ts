@@ -14,7 +14,13 @@ import { ScenarioIndex, VIEWER } from "./data-index.ts";
 import { formatExecutionError, formatValidationErrors, formatVariableError } from "./errors.ts";
 import { Rng } from "./prng.ts";
 import { randomAnswers } from "./random.ts";
-import { fieldResolver, type RateLimitView, type SimContext, typeResolver } from "./resolvers.ts";
+import {
+  fieldResolver,
+  type Permission,
+  type RateLimitView,
+  type SimContext,
+  typeResolver,
+} from "./resolvers.ts";
 import { advanceScenario, type Scenario } from "./scenario.ts";
 import { githubSchema } from "./schema.ts";
 
@@ -74,6 +80,8 @@ export interface SimulatorOptions {
    * scenario (see random.ts); rate limits, costs and faults work as usual.
    */
   randomAnswers?: { seed: number } | null;
+  /** Permissions the token lacks (a fine-grained token without Checks, say): those fields answer FORBIDDEN. */
+  forbidden?: Permission[];
 }
 
 export interface RequestLogEntry {
@@ -117,6 +125,8 @@ export interface Simulator {
   stats: SimulatorStats;
   readonly scenario: Scenario;
   setFaults(faults: FaultOptions | null): void;
+  /** Permissions the token lacks from now on (none: every read allowed). */
+  setForbidden(permissions: Permission[]): void;
   /** Advances the scenario (see `advanceScenario`) and serves the new state. */
   advance(steps?: number, seed?: number): Scenario;
   resetRateLimit(token?: string): void;
@@ -226,6 +236,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const logLimit = options.logLimit ?? 100_000;
   const tokens = options.tokens ? new Set(options.tokens) : null;
   let faults = options.faults ? new FaultSchedule(options.faults) : null;
+  let forbidden = new Set<Permission>(options.forbidden ?? []);
   const parsedCache = new Map<string, ParsedQuery>();
   let inFlight = 0;
   let seq = 0;
@@ -444,7 +455,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       );
     }
 
-    const ctx: SimContext = { index, rate, dryRun: analysis.dryRun };
+    const ctx: SimContext = { index, rate, dryRun: analysis.dryRun, forbidden };
     if (fault === "partial") {
       const counting: SimContext = { ...ctx, partial: { target: -1, seen: 0 } };
       run(document, operationName, variables, counting);
@@ -562,6 +573,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
     setFaults(next) {
       faults = next ? new FaultSchedule(next) : null;
+    },
+    setForbidden(permissions) {
+      forbidden = new Set(permissions);
     },
     advance(steps = 1, seed) {
       scenario = advanceScenario(scenario, { steps, seed });

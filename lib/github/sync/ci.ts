@@ -37,6 +37,7 @@ import { checkRunRow, deploymentReviewNodes, suiteRow } from "./map";
  * The suite's own fields come back too, so a suite that was still running is refreshed.
  */
 export async function syncCheckRuns(ctx: RepoSyncContext): Promise<void> {
+  if (ctx.isDenied("checks")) return;
   const suites = await findSuitesNeedingRuns(ctx.db.pool, ctx.repoId);
   await forEachLimit(chunk(suites, CHECK_RUNS_BATCH), 2, async (batch) => {
     const suiteRows: GithubCheckSuiteRow[] = [];
@@ -79,7 +80,10 @@ export async function syncCheckRuns(ctx: RepoSyncContext): Promise<void> {
       pending = next;
     }
     // A suite GitHub no longer has keeps its old runs; marking it read stops asking every run.
-    const gone = batch.filter((s) => !suiteRows.some((r) => r.databaseId === s.databaseId));
+    // One the token may not read is not gone: it is asked again once the token may.
+    const gone = ctx.isDenied("checks")
+      ? []
+      : batch.filter((s) => !suiteRows.some((r) => r.databaseId === s.databaseId));
     await withTransaction(ctx.db, async (client) => {
       await upsertCheckSuites(client, ctx.repoId, suiteRows);
       await replaceCheckRuns(
@@ -100,6 +104,7 @@ export async function syncCheckRuns(ctx: RepoSyncContext): Promise<void> {
 
 /** Approvals and rejections of deployments to protected environments, per workflow run. */
 export async function syncDeploymentReviews(ctx: RepoSyncContext): Promise<void> {
+  if (ctx.isDenied("actions")) return;
   const runs = await findRunsNeedingReviews(ctx.db.pool, ctx.repoId);
   for (const batch of chunk(runs, DEPLOYMENT_REVIEWS_BATCH)) {
     const data = await ctx.query(
@@ -127,6 +132,8 @@ export async function syncDeploymentReviews(ctx: RepoSyncContext): Promise<void>
         rows.push({ workflowRunId: run.databaseId, position, ...deploymentReviewNodes(r) });
       });
     }
+    // The reviews are replaced whole: a denied answer must not empty what is stored.
+    if (ctx.isDenied("actions")) return;
     await withTransaction(ctx.db, (client) =>
       replaceDeploymentReviews(
         client,

@@ -4,6 +4,7 @@ import {
   findStaleSuiteCommits,
   type GithubCheckSuiteRow,
   type GithubCommitRow,
+  markSuitesUnread,
   stageGithubCommits,
   upsertCheckSuites,
 } from "../../store/github-commits";
@@ -14,7 +15,7 @@ import {
   putSyncState,
   type SyncResource,
 } from "../../store/github-sync-state";
-import { withTransaction } from "../../store/sql";
+import { type Queryable, withTransaction } from "../../store/sql";
 import {
   batchItems,
   batchVariables,
@@ -110,6 +111,19 @@ function suiteRows(suites: SuiteFieldsFragment[]): GithubCheckSuiteRow[] {
   );
 }
 
+/**
+ * Commits read while the token may not read checks came without their suites: they are marked
+ * for re-reading, so a later run with the permission fills them in.
+ */
+async function keepSuitesUnreadIfDenied(ctx: RepoSyncContext, client: Queryable, rows: GithubCommitRow[]) {
+  if (ctx.isDenied("checks"))
+    await markSuitesUnread(
+      client,
+      ctx.repoId,
+      rows.map((r) => r.sha),
+    );
+}
+
 /** Commits as rows (those whose parents are all known) with every check suite they carry. */
 async function stageCommits(ctx: RepoSyncContext, resource: SyncResource, commits: CommitFieldsFragment[]) {
   const rows: GithubCommitRow[] = [];
@@ -185,6 +199,7 @@ async function pageHistory(
     await withTransaction(ctx.db, async (client) => {
       await stageGithubCommits(client, ctx.repoId, ctx.runId, rows);
       await upsertCheckSuites(client, ctx.repoId, suites);
+      await keepSuitesUnreadIfDenied(ctx, client, rows);
       await putSyncState(client, ctx.repoId, "commits", {
         highWaterMark: null,
         cursor: null,
@@ -229,6 +244,7 @@ export async function fillMissingCommits(ctx: RepoSyncContext, known: Set<string
       await withTransaction(ctx.db, async (client) => {
         await stageGithubCommits(client, ctx.repoId, ctx.runId, rows);
         await upsertCheckSuites(client, ctx.repoId, suites);
+        await keepSuitesUnreadIfDenied(ctx, client, rows);
         await addUnresolvableCommits(client, ctx.repoId, gone);
       });
       for (const sha of staged) known.add(sha);
@@ -239,6 +255,7 @@ export async function fillMissingCommits(ctx: RepoSyncContext, known: Set<string
 
 /** Re-reads the suites of commits that gained a deployment (and so a deploy suite) since they were read. */
 export async function refreshStaleSuites(ctx: RepoSyncContext): Promise<void> {
+  if (ctx.isDenied("checks")) return;
   const stale = await findStaleSuiteCommits(ctx.db.pool, ctx.repoId);
   for (const batch of chunk(stale, COMMIT_SUITES_BATCH)) {
     const bySha = await readSuites(
@@ -247,10 +264,12 @@ export async function refreshStaleSuites(ctx: RepoSyncContext): Promise<void> {
       batch.map((sha) => ({ sha, after: null })),
     );
     const rows = suiteRows([...bySha.values()].flat());
+    const denied = ctx.isDenied("checks");
     await withTransaction(ctx.db, async (client) => {
       await upsertCheckSuites(client, ctx.repoId, rows);
-      await clearSuitesStale(client, ctx.repoId, batch);
+      if (!denied) await clearSuitesStale(client, ctx.repoId, batch);
     });
+    if (denied) return;
     ctx.wrote("check_suites", rows.length);
   }
 }

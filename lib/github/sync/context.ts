@@ -4,6 +4,7 @@ import { getSyncState, type SyncResource } from "../../store/github-sync-state";
 import type { GraphqlClient, QueryOptions, RateLimitInfo } from "../client";
 import type { SyncProgress } from "../progress";
 import type { TypedDocumentString } from "../queries";
+import { deniedWarning, type Permission, permissionOf, type SyncWarning } from "./permissions";
 
 export interface ResourceStats {
   requests: number;
@@ -17,6 +18,9 @@ export class RepoSyncContext {
   readonly owner: string;
   readonly name: string;
   readonly resources = {} as Record<SyncResource, ResourceStats>;
+  /** Permissions the token turned out to lack in this run, and the one warning said for each. */
+  readonly denied = new Set<Permission>();
+  readonly warnings: SyncWarning[] = [];
 
   constructor(
     readonly db: Db,
@@ -25,6 +29,7 @@ export class RepoSyncContext {
     readonly repoId: number,
     readonly runId: number,
     private readonly progress: SyncProgress,
+    private readonly log: (line: string) => void = () => {},
   ) {
     const [owner, name] = config.repo.split("/") as [string, string];
     this.owner = owner;
@@ -56,11 +61,30 @@ export class RepoSyncContext {
     const data = await this.client.query<R & { rateLimit?: RateLimitInfo | null }>(
       document.toString(),
       variables as Record<string, unknown>,
-      options,
+      {
+        ...options,
+        // A token without some permission gets the rest of the page and null where it may not read.
+        onDenied: (errors) => {
+          for (const e of errors) this.deny(permissionOf(e, resource));
+        },
+      },
     );
     stats.points += data?.rateLimit?.cost ?? 0;
     this.tick(resource);
     return replaceNulCharacters(data);
+  }
+
+  /** Records that the token may not read what `permission` guards; the first time, says so once. */
+  deny(permission: Permission): void {
+    if (this.denied.has(permission)) return;
+    this.denied.add(permission);
+    const warning = deniedWarning(this.repo, permission);
+    this.warnings.push(warning);
+    this.log(`warning: ${warning.message}`);
+  }
+
+  isDenied(permission: Permission): boolean {
+    return this.denied.has(permission);
   }
 
   wrote(resource: SyncResource, items: number): void {

@@ -44,6 +44,8 @@ export async function syncGithubEnvironments(ctx: RepoSyncContext): Promise<void
     const next = nextCursor(page);
     after = next !== after ? next : null;
   } while (after);
+  // The list is replaced whole: a token that may not read it must not empty what is stored.
+  if (ctx.isDenied("environments")) return;
   await withTransaction(ctx.db, async (client) => {
     await replaceGithubEnvironments(
       client,
