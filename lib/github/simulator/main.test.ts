@@ -30,6 +30,11 @@ describe("simulator CLI", () => {
     expect(() => parseSimulatorArgs(["--size", "huge"])).toThrow(/--size/);
     expect(() => parseSimulatorArgs(["--faults", "2"])).toThrow(/probability/);
     expect(() => parseSimulatorArgs(["--fault-kinds", "502,boom"])).toThrow(/boom/);
+    expect(() => parseSimulatorArgs(["--forbid", "checks,admin"])).toThrow(/unknown permission\(s\): admin/);
+    expect(parseSimulatorArgs(["--forbid", "checks,deployments", "--random-answers", "3"])).toMatchObject({
+      forbid: ["checks", "deployments"],
+      randomAnswers: 3,
+    });
     expect(() => parseSimulatorArgs(["--nope"])).toThrow(/unknown option/);
   });
 

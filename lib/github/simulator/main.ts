@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { writeConfig } from "./config.ts";
+import { PERMISSIONS, type Permission } from "./resolvers.ts";
 import { createScenario, type SizeName, scenarioSummary } from "./scenario.ts";
 import { FAULT_KINDS, type FaultKind, type Simulator, startSimulator } from "./server.ts";
 
@@ -15,11 +16,17 @@ export interface SimulatorCliOptions {
   tokens: string[] | null;
   rateLimit: number | null;
   json: boolean;
+  /** Permissions the token lacks: their fields answer FORBIDDEN. */
+  forbid: Permission[];
+  /** Seed of random schema-valid answers instead of the scenario's (null: the scenario). */
+  randomAnswers: number | null;
 }
 
 const USAGE = `Usage: lineage simulator [--seed N] [--size small|medium|large] [--port P] [--host H]
                          [--write-config FILE] [--faults RATE] [--fault-kinds 502,504,secondary,slow,partial,something-went-wrong]
-                         [--fault-seed N] [--token T]... [--rate-limit POINTS] [--json]`;
+                         [--fault-seed N] [--token T]... [--rate-limit POINTS] [--json]
+                         [--forbid checks,deployments,actions,pull_requests,environments]
+                         [--random-answers SEED]`;
 
 export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions {
   const opts: SimulatorCliOptions = {
@@ -34,6 +41,8 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions
     tokens: null,
     rateLimit: null,
     json: false,
+    forbid: [],
+    randomAnswers: null,
   };
   const int = (flag: string, v: string | undefined, min = 0): number => {
     const n = Number(v);
@@ -91,6 +100,17 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorCliOptions
       case "--json":
         opts.json = true;
         break;
+      case "--forbid": {
+        const perms = (value() ?? "").split(",").filter(Boolean);
+        const bad = perms.filter((p) => !PERMISSIONS.includes(p as Permission));
+        if (bad.length > 0)
+          throw new Error(`unknown permission(s): ${bad.join(", ")} (known: ${PERMISSIONS.join(", ")})`);
+        opts.forbid = perms as Permission[];
+        break;
+      }
+      case "--random-answers":
+        opts.randomAnswers = int(flag, value());
+        break;
       case "--help":
       case "-h":
         throw new Error(USAGE);
@@ -111,6 +131,8 @@ export async function startFromCli(opts: SimulatorCliOptions): Promise<Simulator
     host: opts.host,
     tokens: opts.tokens ?? undefined,
     rateLimit: opts.rateLimit ? { limit: opts.rateLimit } : undefined,
+    forbidden: opts.forbid,
+    randomAnswers: opts.randomAnswers === null ? null : { seed: opts.randomAnswers },
     faults:
       opts.faultRate > 0
         ? {
