@@ -372,6 +372,41 @@ describe("lineage sync", () => {
     ).not.toContain(secret);
   });
 
+  it("fails fast with one line when GITHUB_GRAPHQL_URL refuses connections or is https:// on a plain HTTP port", async () => {
+    const { createServer } = await import("node:net");
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const configFile = path.join(dir, "refused.config.json");
+    writeFileSync(configFile, JSON.stringify(configOf(scenario)));
+    const db = await newDb();
+    const cases = [
+      [
+        `http://127.0.0.1:${port}/graphql`,
+        `lineage: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED`,
+      ],
+      [
+        // The simulator speaks plain HTTP.
+        sim.url.replace(/^http:/, "https:"),
+        expect.stringMatching(
+          /^lineage: TLS handshake with https:\/\/.* failed \(.*\): is it an http:\/\/ server\?$/,
+        ),
+      ],
+    ] as const;
+    for (const [url, line] of cases) {
+      const started = Date.now();
+      const res = await runCli(["sync", "--config", configFile], {
+        DATABASE_URL: db.url,
+        GITHUB_TOKEN: "ghp_FastFailToken0123456789",
+        GITHUB_GRAPHQL_URL: url,
+      });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(res.code).toBe(4);
+      expect(res.stderr.split("\n").filter((l) => l.trim())).toEqual([line]);
+    }
+  });
+
   it("refuses an unknown --repo in one line, before any request", async () => {
     const configFile = path.join(dir, "repo.config.json");
     writeFileSync(configFile, JSON.stringify(configOf(scenario)));

@@ -51,7 +51,10 @@ export class RepoSyncContext {
   ): Promise<T> {
     const stats = this.stats(resource);
     stats.requests++;
-    const data = await this.client.query<T & { rateLimit?: RateLimitInfo }>(document, variables, options);
+    const data = await this.client.query<T & { rateLimit?: RateLimitInfo }>(document, variables, {
+      ...options,
+      label: `${this.repo} ${resource}`,
+    });
     stats.points += data?.rateLimit?.cost ?? 0;
     this.tick(resource);
     return data;
