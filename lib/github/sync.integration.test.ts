@@ -328,7 +328,7 @@ describe("lineage sync", () => {
       expect(await dumpEverything(db.pool, slugs(scenario))).toEqual(cleanDump);
       if (killed.signal === "SIGKILL") {
         const { rows } = await db.pool.query("SELECT status FROM github_sync_run ORDER BY id");
-        expect(rows.map((r) => r.status)).toEqual(["running", "ok"]);
+        expect(rows.map((r) => r.status)).toEqual(["interrupted", "ok"]);
       }
     }
     expect(killedMidRun).toBeGreaterThanOrEqual(3);

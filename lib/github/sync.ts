@@ -2,7 +2,14 @@ import type { TLineageConfig, TRepositoryConfig } from "../config/schema";
 import type { Db } from "../db/client";
 import { AppError, userMessage } from "../errors";
 import { findStagedShas } from "../store/github-commits";
-import { ensureRepository, finishSyncRun, type SyncResource, startSyncRun } from "../store/github-sync-state";
+import {
+  beatSyncRun,
+  ensureRepository,
+  finishSyncRun,
+  SYNC_HEARTBEAT_MS,
+  type SyncResource,
+  startSyncRun,
+} from "../store/github-sync-state";
 import { DEFAULT_GRAPHQL_URL, GithubClient, type GraphqlClient } from "./client";
 import type { SyncProgress } from "./progress";
 import { syncCheckRuns, syncDeploymentReviews } from "./sync/ci";
@@ -39,6 +46,8 @@ export interface RepoSyncSummary {
 
 export interface SyncSummary {
   runId: number;
+  /** Earlier runs whose process had ended without recording an outcome, marked 'interrupted' now. */
+  interruptedRuns: number[];
   endpoint: string;
   repos: RepoSyncSummary[];
   requests: number;
@@ -97,11 +106,18 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
     });
   const endpoint = displayEndpoint(client.url);
   const progress = options.progress ?? (() => {});
-  const runId = await startSyncRun(
+  const { id: runId, interrupted: interruptedRuns } = await startSyncRun(
     db.pool,
     repos.map((r) => r.repo),
     endpoint,
   );
+  // A timer, not page writes, keeps the heartbeat: a run waiting an hour for a rate-limit
+  // reset writes nothing and must still not look dead to a run started elsewhere.
+  let beat: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    beat = beat.then(() => beatSyncRun(db.pool, runId)).catch(() => {});
+  }, SYNC_HEARTBEAT_MS);
+  heartbeat.unref();
   const summaries: RepoSyncSummary[] = [];
   const before = { ...client.stats };
   const totals = () => {
@@ -119,8 +135,10 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
     };
   };
   /** Records the run's outcome; a failed run counts the error that ended it. */
-  const finish = (t: ReturnType<typeof totals>, failure: { error: unknown } | null) =>
-    finishSyncRun(db.pool, runId, {
+  const finish = async (t: ReturnType<typeof totals>, failure: { error: unknown } | null) => {
+    clearInterval(heartbeat);
+    await beat;
+    await finishSyncRun(db.pool, runId, {
       status: failure ? "failed" : "ok",
       requests: t.requests,
       points: t.points,
@@ -129,6 +147,7 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
       message: failure ? userMessage(failure.error) : null,
       details: { repos: summaries },
     });
+  };
   try {
     await forEachLimit(repos, options.concurrency ?? 4, async (config) => {
       summaries.push(await syncRepository(db, client, config, runId, progress, options.full ?? false));
@@ -144,6 +163,7 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
   await finish(t, null);
   return {
     runId,
+    interruptedRuns,
     endpoint,
     repos: summaries,
     ...t,
