@@ -10,6 +10,7 @@ import {
   type SyncResource,
   startSyncRun,
 } from "../store/github-sync-state";
+import { type WriteCounts, withWriteTally } from "../store/write-tally";
 import { DEFAULT_GRAPHQL_URL, GithubClient, type GraphqlClient } from "./client";
 import type { SyncProgress } from "./progress";
 import { syncCheckRuns, syncDeploymentReviews } from "./sync/ci";
@@ -41,6 +42,11 @@ export interface SyncOptions {
 export interface RepoSyncSummary {
   repo: string;
   resources: Partial<Record<SyncResource, ResourceStats>>;
+  /**
+   * Per kind of object (pull_requests, deployments, tags, releases, commits, check_suites): how
+   * many were new, changed, or re-read exactly as stored. `items` counts what was read.
+   */
+  written: Record<string, WriteCounts>;
   commits: MaterializeSummary;
 }
 
@@ -182,20 +188,23 @@ async function syncRepository(
 ): Promise<RepoSyncSummary> {
   const repoId = await ensureRepository(db.pool, config.repo);
   const ctx = new RepoSyncContext(db, client, config, repoId, runId, progress);
-  // Order matters: deployments before commits, so a commit read in this run already carries
-  // the deploy suites of every deployment this run saw; check runs before deployment reviews,
-  // which are found through the runs that performed a deployment.
-  await syncGithubEnvironments(ctx);
-  await syncDeployments(ctx, full);
-  await syncPullRequests(ctx, full);
-  await syncTags(ctx, full);
-  await syncReleases(ctx, full);
-  const known = await findStagedShas(db.pool, repoId);
-  await syncBranchHistory(ctx, known);
-  await fillMissingCommits(ctx, known);
-  await refreshStaleSuites(ctx);
-  await syncCheckRuns(ctx);
-  await syncDeploymentReviews(ctx);
-  const commits = await materializeRepository(db, { repoId, config });
-  return { repo: config.repo, resources: ctx.resources, commits };
+  const written: Record<string, WriteCounts> = {};
+  return withWriteTally(written, async () => {
+    // Order matters: deployments before commits, so a commit read in this run already carries
+    // the deploy suites of every deployment this run saw; check runs before deployment reviews,
+    // which are found through the runs that performed a deployment.
+    await syncGithubEnvironments(ctx);
+    await syncDeployments(ctx, full);
+    await syncPullRequests(ctx, full);
+    await syncTags(ctx, full);
+    await syncReleases(ctx, full);
+    const known = await findStagedShas(db.pool, repoId);
+    await syncBranchHistory(ctx, known);
+    await fillMissingCommits(ctx, known);
+    await refreshStaleSuites(ctx);
+    await syncCheckRuns(ctx);
+    await syncDeploymentReviews(ctx);
+    const commits = await materializeRepository(db, { repoId, config });
+    return { repo: config.repo, resources: ctx.resources, written, commits };
+  });
 }
