@@ -220,23 +220,31 @@ export function buildProgram(): Command {
         }),
       );
       progress.end();
+      for (const id of summary.interruptedRuns)
+        console.error(`sync run ${id} had been interrupted (its process ended without finishing): marked so`);
       if (opts.json) return printJson(summary);
-      const count = (
-        r: (typeof summary.repos)[number],
-        k: keyof (typeof summary.repos)[number]["resources"],
-      ) => r.resources[k]?.items ?? 0;
+      // New, changed and re-read apart: a sync with nothing new re-reads a page or two and changes nothing.
+      const kinds = [
+        ["commits", "commits", ["commits", "commit_objects"]],
+        ["pull_requests", "PRs", ["pull_requests"]],
+        ["deployments", "deployments", ["deployments"]],
+        ["check_suites", "check suites", ["check_suites", "check_runs"]],
+        ["tags", "tags", ["tags"]],
+        ["releases", "releases", ["releases"]],
+      ] as const;
       printTable(
-        ["repository", "new commits", "PRs", "deployments", "check runs", "tags", "requests", "points"],
-        summary.repos.map((r) => [
-          r.repo,
-          r.commits.newCommits,
-          count(r, "pull_requests"),
-          count(r, "deployments"),
-          count(r, "check_runs"),
-          count(r, "tags"),
-          Object.values(r.resources).reduce((n, s) => n + (s?.requests ?? 0), 0),
-          Object.values(r.resources).reduce((n, s) => n + (s?.points ?? 0), 0),
-        ]),
+        ["repository", "resource", "new", "updated", "re-read", "requests", "points"],
+        summary.repos.flatMap((r) =>
+          kinds.map(([kind, label, resources]) => [
+            r.repo,
+            label,
+            r.written[kind]?.new ?? 0,
+            r.written[kind]?.updated ?? 0,
+            r.written[kind]?.unchanged ?? 0,
+            resources.reduce((n, k) => n + (r.resources[k]?.requests ?? 0), 0),
+            resources.reduce((n, k) => n + (r.resources[k]?.points ?? 0), 0),
+          ]),
+        ),
       );
       console.error(
         `${summary.requests} requests, ${summary.points} points used, ${summary.remaining ?? "?"} remaining, ${summary.seconds.toFixed(1)} s`,

@@ -1,6 +1,8 @@
+import http from "node:http";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../errors";
-import { endpointOptions, GithubClient, type GithubClientOptions } from "./client";
+import { classifyNetworkFailure, endpointOptions, GithubClient, type GithubClientOptions } from "./client";
 import { createScenario, type Simulator, startSimulator } from "./simulator/index";
 
 const QUERY = `query Probe($owner: String!, $name: String!) {
@@ -144,26 +146,6 @@ describe("GithubClient against the simulator", () => {
     await expect(c.query(QUERY, VARS)).rejects.toThrow(/^GitHub failed 3 times in a row on Probe: HTTP 502$/);
   });
 
-  it("names the unreachable endpoint and says so at each retry, not 'HTTP 500'", async () => {
-    const net = await import("node:net");
-    // A port that refuses: bound, then closed.
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as { port: number }).port;
-    await new Promise((resolve) => server.close(resolve));
-    const url = `http://user:pw@127.0.0.1:${port}/graphql`;
-    const { c, lines } = client({ url, maxAttempts: 3 });
-    await expect(c.query(QUERY, VARS)).rejects.toThrow(
-      new RegExp(
-        `^GitHub failed 3 times in a row on Probe: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED$`,
-      ),
-    );
-    expect(lines).toEqual([
-      `Probe: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED; retry 1 in 1 s`,
-      `Probe: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED; retry 2 in 2 s`,
-    ]);
-  });
-
   it("waits for the primary limit's reset and says until when", async () => {
     const limited = await startSimulator({
       scenario: createScenario({ seed: 3, size: { repos: 1, commits: 20, pullRequests: 4, deployments: 4 } }),
@@ -269,5 +251,141 @@ describe("GithubClient with canned answers", () => {
     expect(() => new GithubClient({ token: "  " })).toThrow(
       "GITHUB_TOKEN is not set: sync needs a GitHub token",
     );
+  });
+});
+
+/** A port nothing listens on: bound, then closed. */
+async function refusingPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A plain HTTP server answering each request with the next of `plan`: a GraphQL answer, or a dropped socket. */
+async function plainServer(plan: ("ok" | "reset")[]) {
+  const state = { requests: 0, connections: 0 };
+  const server = http.createServer((req, res) => {
+    const step = plan[Math.min(state.requests, plan.length - 1)];
+    state.requests++;
+    req.resume();
+    if (step === "reset") return void req.socket.destroy();
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ data: { rateLimit: { cost: 1, remaining: 4999, limit: 5000 } } }));
+  });
+  server.on("connection", () => state.connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { port, state, close };
+}
+
+describe("GithubClient on network failures", () => {
+  it("fails at once, in one line, when the first request of a run is refused", async () => {
+    const port = await refusingPort();
+    const { c, lines, waits } = client({ url: `http://user:pw@127.0.0.1:${port}/graphql` });
+    const error = (await c
+      .query(QUERY, VARS, { label: "acme/shop pull_requests" })
+      .catch((e: unknown) => e)) as AppError;
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe("UPSTREAM");
+    expect(error.message).toBe(`cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED`);
+    expect(c.stats.requests).toBe(1);
+    expect(waits).toEqual([]);
+    expect(lines).toEqual([]);
+  });
+
+  it("fails at once on https:// against a plain HTTP server, asking whether it is an http:// one", async () => {
+    const server = await plainServer(["ok"]);
+    try {
+      const { c, waits } = client({ url: `https://127.0.0.1:${server.port}/graphql` });
+      await expect(c.query(QUERY, VARS)).rejects.toThrow(
+        new RegExp(
+          `^TLS handshake with https://127\\.0\\.0\\.1:${server.port}/graphql failed \\((ERR_SSL_WRONG_VERSION_NUMBER|EPROTO)\\): is it an http:// server\\?$`,
+        ),
+      );
+      expect(server.state.connections).toBe(1);
+      expect(waits).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("fails at once when the host has no DNS entry", async () => {
+    const { c, waits } = client({ url: "https://nonexistent.invalid/graphql" });
+    await expect(c.query(QUERY, VARS)).rejects.toThrow(
+      /^cannot reach https:\/\/nonexistent\.invalid\/graphql: ENOTFOUND \(no DNS entry for nonexistent\.invalid\)$/,
+    );
+    expect(c.stats.requests).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
+  it("retries a connection reset mid-run, one labelled line per retry", async () => {
+    const server = await plainServer(["ok", "reset", "ok"]);
+    try {
+      const { c, lines, waits } = client({ url: `http://127.0.0.1:${server.port}/graphql` });
+      await c.query(QUERY, VARS, { label: "acme/shop tags" });
+      await expect(c.query(QUERY, VARS, { label: "acme/shop pull_requests" })).resolves.toBeTruthy();
+      expect(server.state.requests).toBe(3);
+      expect(waits).toEqual([1000]);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^acme/shop pull_requests \\(Probe\\): cannot reach http://127\\.0\\.0\\.1:${server.port}/graphql: (ECONNRESET|UND_ERR_SOCKET|[^;]*other side closed); retry 1 in 1 s$`,
+        ),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("retries a refusal once the server has answered (a restart), naming the endpoint each time", async () => {
+    const server = await plainServer(["ok"]);
+    const url = `http://127.0.0.1:${server.port}/graphql`;
+    const { c, lines } = client({ url, maxAttempts: 3 });
+    await c.query(QUERY, VARS);
+    await server.close();
+    await expect(c.query(QUERY, VARS, { label: "acme/shop tags" })).rejects.toThrow(
+      `GitHub failed 3 times in a row on acme/shop tags (Probe): cannot reach ${url}: ECONNREFUSED`,
+    );
+    expect(lines).toEqual([
+      `acme/shop tags (Probe): cannot reach ${url}: ECONNREFUSED; retry 1 in 1 s`,
+      `acme/shop tags (Probe): cannot reach ${url}: ECONNREFUSED; retry 2 in 2 s`,
+    ]);
+  });
+
+  it("walks the cause chain: certificate errors nested two deep fail, a socket error wrapped by undici heals", () => {
+    const at = { endpoint: "https://ghe.example.com/api/graphql", host: "ghe.example.com", reached: true };
+    const nested = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect failed"), {
+        cause: Object.assign(new Error("unable to verify the first certificate"), {
+          code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+        }),
+      }),
+    });
+    const tls = classifyNetworkFailure(nested, at);
+    expect(tls.kind).toBe("fatal");
+    expect(tls.kind === "fatal" && tls.error.message).toBe(
+      "TLS handshake with https://ghe.example.com/api/graphql failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE): its certificate is not trusted here (for a private CA, set NODE_EXTRA_CA_CERTS)",
+    );
+    const reset = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("other side closed"), {
+        code: "UND_ERR_SOCKET",
+        cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+      }),
+    });
+    expect(classifyNetworkFailure(reset, at)).toEqual({
+      kind: "retry",
+      reason: "cannot reach https://ghe.example.com/api/graphql: ECONNRESET",
+    });
+    const again = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("getaddrinfo EAI_AGAIN"), { code: "EAI_AGAIN" }),
+    });
+    expect(classifyNetworkFailure(again, at).kind).toBe("retry");
+    expect(classifyNetworkFailure(again, { ...at, reached: false }).kind).toBe("fatal");
   });
 });

@@ -58,6 +58,8 @@ export interface GithubClientOptions {
 }
 
 export interface QueryOptions {
+  /** Who is asking ("acme/shop pull_requests"): prefixed to retry lines, so concurrent repositories' lines differ. */
+  label?: string;
   /**
    * Paths (aliased objects of a batch) where NOT_FOUND means "gone", not "fail": the answer is
    * kept with null there. A workflow run someone deleted must not stop every later sync.
@@ -120,11 +122,11 @@ const operationOf = (document: string) => /\b(?:query|mutation)\s+(\w+)/.exec(do
 interface Attempt {
   status: number | null;
   headers: Record<string, string>;
-  /** Why fetch failed before any response (refused, DNS, reset), which octokit reports as HTTP 500. */
-  networkError?: string;
+  /** What fetch threw before any response (refused, DNS, TLS, reset), which octokit reports as HTTP 500. */
+  networkError?: unknown;
 }
 
-type Verdict =
+export type Verdict =
   | { kind: "retry"; reason: string }
   | { kind: "secondary"; waitMs: number | null; reason: string }
   | { kind: "primary"; resetAtMs: number | null }
@@ -182,6 +184,12 @@ export class GithubClient implements GraphqlClient {
   >;
   /** While the primary budget is exhausted, every request waits for this moment. */
   private pausedUntil = 0;
+  /**
+   * Whether any HTTP answer has come back. Until one has, a refused connection means a wrong
+   * URL or a server that is not running, and waiting 90 s will not change that; after one, it
+   * is more likely a restart or a load balancer swapping hosts, which heals.
+   */
+  private reached = false;
 
   constructor(options: GithubClientOptions) {
     if (!options.token?.trim()) {
@@ -217,7 +225,7 @@ export class GithubClient implements GraphqlClient {
     for (const key of Object.keys(variables)) {
       if (RESERVED_VARIABLES.has(key)) throw new Error(`GraphQL variable name "${key}" is reserved`);
     }
-    const operation = operationOf(document);
+    const operation = options.label ? `${options.label} (${operationOf(document)})` : operationOf(document);
     let transientFailures = 0;
     let secondaryHits = 0;
     for (;;) {
@@ -324,10 +332,10 @@ export class GithubClient implements GraphqlClient {
           signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
         });
       } catch (err) {
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        attempt.networkError = cause?.code ?? cause?.message ?? (err as Error).message;
+        attempt.networkError = err;
         throw err;
       }
+      this.reached = true;
       attempt.status = res.status;
       attempt.headers = Object.fromEntries(res.headers);
       return res;
@@ -390,12 +398,14 @@ export class GithubClient implements GraphqlClient {
     if (err?.name === "AbortError" || err?.name === "TimeoutError") {
       return { kind: "retry", reason: "request timed out" };
     }
-    if (attempt.networkError && attempt.status === null && err?.name !== "GraphqlResponseError") {
+    if (attempt.networkError !== undefined && attempt.status === null) {
       const where = new URL(this.url);
-      return {
-        kind: "retry",
-        reason: `cannot reach ${where.origin}${where.pathname}: ${oneLine(this.redact(attempt.networkError))}`,
-      };
+      return classifyNetworkFailure(attempt.networkError, {
+        endpoint: `${where.origin}${where.pathname}`,
+        host: where.hostname,
+        reached: this.reached,
+        redact: (text) => this.redact(text),
+      });
     }
     const status = typeof err?.status === "number" ? err.status : (attempt.status ?? 0);
     const body = err?.response?.data;
@@ -512,6 +522,87 @@ export class GithubClient implements GraphqlClient {
   private redact(text: string): string {
     return this.token ? text.split(this.token).join("[token]") : text;
   }
+}
+
+/** The codes and messages along an error's cause chain: undici puts the socket's error in `cause`, TLS errors sometimes one level deeper, and a connect to several addresses in an AggregateError's `errors`. */
+export function causeChain(error: unknown): { codes: string[]; messages: string[] } {
+  const codes: string[] = [];
+  const messages: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (e: unknown, depth: number) => {
+    if (!e || typeof e !== "object" || seen.has(e) || depth > 8) return;
+    seen.add(e);
+    const { code, message, cause, errors } = e as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if (typeof code === "string") codes.push(code);
+    if (typeof message === "string" && message) messages.push(message);
+    if (Array.isArray(errors)) for (const inner of errors) walk(inner, depth + 1);
+    walk(cause, depth + 1);
+  };
+  walk(error, 0);
+  return { codes, messages };
+}
+
+const TLS_CODE =
+  /^(?:ERR_SSL_|ERR_TLS_|CERT_|EPROTO$|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+const CERT_CODE = /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH$|ERR_TLS_CERT_)/;
+/**
+ * Nobody answered at this address. On a run's first request that is a wrong URL, a server that
+ * is not running or no network at all, so it fails at once; later it may be a restart and is
+ * retried. EAI_AGAIN (the resolver could not answer *now*) is in this group rather than with
+ * ENOTFOUND: mid-run it is a resolver blip that heals, but before anything was ever reached it
+ * almost always means a machine without DNS, where 90 s of retries only delay the same answer.
+ */
+const UNREACHABLE_CODE = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+
+/**
+ * Sorts a failure before any HTTP answer into what heals (timeouts, resets, a refusal once the
+ * server had answered) and what does not (TLS and certificates, DNS names that do not exist,
+ * ports fetch refuses, a refusal before anything answered), which fails at once in one line.
+ */
+export function classifyNetworkFailure(
+  error: unknown,
+  at: { endpoint: string; host: string; reached: boolean; redact?: (text: string) => string },
+): Verdict {
+  const redact = at.redact ?? ((t: string) => t);
+  const { codes, messages } = causeChain(error);
+  const fatal = (message: string): Verdict => ({
+    kind: "fatal",
+    error: new AppError("UPSTREAM", oneLine(redact(message)), { cause: error }),
+  });
+  const name = (error as { name?: unknown })?.name;
+  if (name === "TimeoutError" || name === "AbortError") return { kind: "retry", reason: "request timed out" };
+  const tls = codes.find((c) => TLS_CODE.test(c));
+  if (tls) {
+    const hint =
+      /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(tls) ||
+      messages.some((m) => /wrong version number/i.test(m))
+        ? ": is it an http:// server?"
+        : CERT_CODE.test(tls)
+          ? ": its certificate is not trusted here (for a private CA, set NODE_EXTRA_CA_CERTS)"
+          : "";
+    return fatal(`TLS handshake with ${at.endpoint} failed (${tls})${hint}`);
+  }
+  if (codes.includes("ENOTFOUND")) {
+    return fatal(`cannot reach ${at.endpoint}: ENOTFOUND (no DNS entry for ${at.host})`);
+  }
+  if (messages.includes("bad port")) {
+    // fetch itself refuses some ports (the spec's "bad port" list); no retry can change that.
+    return fatal(`cannot reach ${at.endpoint}: bad port (fetch refuses this port)`);
+  }
+  const unreachable = codes.find((c) => UNREACHABLE_CODE.has(c));
+  if (unreachable && !at.reached) return fatal(`cannot reach ${at.endpoint}: ${unreachable}`);
+  // An errno (ECONNRESET) says more than undici's wrapper code (UND_ERR_SOCKET) around it.
+  const why =
+    codes.find((c) => /^E[A-Z]+$/.test(c)) ??
+    codes[0] ??
+    messages.find((m) => m !== "fetch failed") ??
+    "network error";
+  return { kind: "retry", reason: `cannot reach ${at.endpoint}: ${oneLine(redact(why))}` };
 }
 
 function oneLine(text: string): string {

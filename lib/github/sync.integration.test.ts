@@ -274,6 +274,28 @@ describe("lineage sync", () => {
     expect(sim.stats.requests).toBe(summary.requests);
     expect(summary.requests).toBeLessThanOrEqual(6 * scenario.repos.length);
     expect(await dumpEverything(clean.pool, slugs(scenario))).toEqual(cleanDump);
+    // What it re-read it reports as re-read: nothing new, nothing changed, for every resource.
+    for (const r of summary.repos) {
+      for (const [kind, counts] of Object.entries(r.written)) {
+        expect({ repo: r.repo, kind, new: counts.new, updated: counts.updated }).toEqual({
+          repo: r.repo,
+          kind,
+          new: 0,
+          updated: 0,
+        });
+      }
+    }
+    const reread = summary.repos
+      .flatMap((r) => Object.values(r.written))
+      .reduce((n, c) => n + c.unchanged, 0);
+    expect(reread).toBeGreaterThan(0);
+    // The first sync found its objects new (some, like suites, it writes twice and re-reads once).
+    const first = cleanSummary.repos.flatMap((r) => Object.values(r.written));
+    expect(first.reduce((n, c) => n + c.new, 0)).toBeGreaterThan(0);
+    const { rows } = await clean.pool.query("SELECT details FROM github_sync_run WHERE id = $1", [
+      summary.runId,
+    ]);
+    expect(rows[0].details.repos[0].written).toEqual(summary.repos[0]!.written);
   });
 
   it("ends with the same content as a clean run when 20% of requests fail", async () => {
@@ -328,7 +350,7 @@ describe("lineage sync", () => {
       expect(await dumpEverything(db.pool, slugs(scenario))).toEqual(cleanDump);
       if (killed.signal === "SIGKILL") {
         const { rows } = await db.pool.query("SELECT status FROM github_sync_run ORDER BY id");
-        expect(rows.map((r) => r.status)).toEqual(["running", "ok"]);
+        expect(rows.map((r) => r.status)).toEqual(["interrupted", "ok"]);
       }
     }
     expect(killedMidRun).toBeGreaterThanOrEqual(3);
@@ -370,6 +392,41 @@ describe("lineage sync", () => {
     expect(
       JSON.stringify(await db.pool.query("SELECT * FROM github_sync_run").then((r) => r.rows)),
     ).not.toContain(secret);
+  });
+
+  it("fails fast with one line when GITHUB_GRAPHQL_URL refuses connections or is https:// on a plain HTTP port", async () => {
+    const { createServer } = await import("node:net");
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const configFile = path.join(dir, "refused.config.json");
+    writeFileSync(configFile, JSON.stringify(configOf(scenario)));
+    const db = await newDb();
+    const cases = [
+      [
+        `http://127.0.0.1:${port}/graphql`,
+        `lineage: cannot reach http://127.0.0.1:${port}/graphql: ECONNREFUSED`,
+      ],
+      [
+        // The simulator speaks plain HTTP.
+        sim.url.replace(/^http:/, "https:"),
+        expect.stringMatching(
+          /^lineage: TLS handshake with https:\/\/.* failed \(.*\): is it an http:\/\/ server\?$/,
+        ),
+      ],
+    ] as const;
+    for (const [url, line] of cases) {
+      const started = Date.now();
+      const res = await runCli(["sync", "--config", configFile], {
+        DATABASE_URL: db.url,
+        GITHUB_TOKEN: "ghp_FastFailToken0123456789",
+        GITHUB_GRAPHQL_URL: url,
+      });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(res.code).toBe(4);
+      expect(res.stderr.split("\n").filter((l) => l.trim())).toEqual([line]);
+    }
   });
 
   it("refuses an unknown --repo in one line, before any request", async () => {
@@ -524,8 +581,17 @@ describe("lineage sync, incrementally", () => {
         expect(summary.commits.newCommits).toBe(fresh.length);
         const reread = repo.pullRequests.filter((p) => p.updatedAt >= prMarks.get(repoSlug(repo))!);
         expect(summary.resources.pull_requests!.items).toBe(reread.length);
+        // The new commits are counted new; whatever else came back either changed or was re-read.
+        expect(summary.written.commits?.new ?? 0).toBeGreaterThanOrEqual(fresh.length);
+        const prs = summary.written.pull_requests ?? { new: 0, updated: 0, unchanged: 0 };
+        expect(prs.new + prs.updated + prs.unchanged).toBe(reread.length);
       }
       for (const repo of world.repos) await expectGroundTruth(db, world, repo);
+      // The advance (late review or dismissal, moved tag, new commits) shows as new or updated rows.
+      const changed = delta.repos
+        .flatMap((r) => Object.values(r.written))
+        .reduce((n, c) => n + c.new + c.updated, 0);
+      expect({ step, changed: changed > 0 }).toEqual({ step, changed: true });
     }
     const late = world.events.filter((e) => e.kind === "late-review" || e.kind === "late-dismissal");
     expect(late.map((e) => e.kind).sort()).toEqual(["late-dismissal", "late-review"]);

@@ -2,7 +2,15 @@ import type { TLineageConfig, TRepositoryConfig } from "../config/schema";
 import type { Db } from "../db/client";
 import { AppError, userMessage } from "../errors";
 import { findStagedShas } from "../store/github-commits";
-import { ensureRepository, finishSyncRun, type SyncResource, startSyncRun } from "../store/github-sync-state";
+import {
+  beatSyncRun,
+  ensureRepository,
+  finishSyncRun,
+  SYNC_HEARTBEAT_MS,
+  type SyncResource,
+  startSyncRun,
+} from "../store/github-sync-state";
+import { type WriteCounts, withWriteTally } from "../store/write-tally";
 import { DEFAULT_GRAPHQL_URL, GithubClient, type GraphqlClient } from "./client";
 import type { SyncProgress } from "./progress";
 import { syncCheckRuns, syncDeploymentReviews } from "./sync/ci";
@@ -35,6 +43,11 @@ export interface SyncOptions {
 export interface RepoSyncSummary {
   repo: string;
   resources: Partial<Record<SyncResource, ResourceStats>>;
+  /**
+   * Per kind of object (pull_requests, deployments, tags, releases, commits, check_suites): how
+   * many were new, changed, or re-read exactly as stored. `items` counts what was read.
+   */
+  written: Record<string, WriteCounts>;
   commits: MaterializeSummary;
   /** What the token may not read in this repository: one per permission, and that part was skipped. */
   warnings: SyncWarning[];
@@ -42,6 +55,8 @@ export interface RepoSyncSummary {
 
 export interface SyncSummary {
   runId: number;
+  /** Earlier runs whose process had ended without recording an outcome, marked 'interrupted' now. */
+  interruptedRuns: number[];
   endpoint: string;
   repos: RepoSyncSummary[];
   requests: number;
@@ -102,11 +117,18 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
   const endpoint = displayEndpoint(client.url);
   const progress = options.progress ?? (() => {});
   const log = options.log ?? ((line: string) => process.stderr.write(`lineage sync: ${line}\n`));
-  const runId = await startSyncRun(
+  const { id: runId, interrupted: interruptedRuns } = await startSyncRun(
     db.pool,
     repos.map((r) => r.repo),
     endpoint,
   );
+  // A timer, not page writes, keeps the heartbeat: a run waiting an hour for a rate-limit
+  // reset writes nothing and must still not look dead to a run started elsewhere.
+  let beat: Promise<void> = Promise.resolve();
+  const heartbeat = setInterval(() => {
+    beat = beat.then(() => beatSyncRun(db.pool, runId)).catch(() => {});
+  }, SYNC_HEARTBEAT_MS);
+  heartbeat.unref();
   const summaries: RepoSyncSummary[] = [];
   const before = { ...client.stats };
   const totals = () => {
@@ -124,8 +146,10 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
     };
   };
   /** Records the run's outcome; a failed run counts the error that ended it. */
-  const finish = (t: ReturnType<typeof totals>, failure: { error: unknown } | null) =>
-    finishSyncRun(db.pool, runId, {
+  const finish = async (t: ReturnType<typeof totals>, failure: { error: unknown } | null) => {
+    clearInterval(heartbeat);
+    await beat;
+    await finishSyncRun(db.pool, runId, {
       status: failure ? "failed" : "ok",
       requests: t.requests,
       points: t.points,
@@ -134,6 +158,7 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
       message: failure ? userMessage(failure.error) : null,
       details: { repos: summaries, warnings: summaries.flatMap((s) => s.warnings) },
     });
+  };
   try {
     await forEachLimit(repos, options.concurrency ?? 4, async (config) => {
       summaries.push(await syncRepository(db, client, config, runId, progress, options.full ?? false, log));
@@ -149,6 +174,7 @@ export async function syncRepositories(db: Db, options: SyncOptions): Promise<Sy
   await finish(t, null);
   return {
     runId,
+    interruptedRuns,
     endpoint,
     repos: summaries,
     ...t,
@@ -169,20 +195,23 @@ async function syncRepository(
 ): Promise<RepoSyncSummary> {
   const repoId = await ensureRepository(db.pool, config.repo);
   const ctx = new RepoSyncContext(db, client, config, repoId, runId, progress, log);
-  // Order matters: deployments before commits, so a commit read in this run already carries
-  // the deploy suites of every deployment this run saw; check runs before deployment reviews,
-  // which are found through the runs that performed a deployment.
-  await syncGithubEnvironments(ctx);
-  await syncDeployments(ctx, full);
-  await syncPullRequests(ctx, full);
-  await syncTags(ctx, full);
-  await syncReleases(ctx, full);
-  const known = await findStagedShas(db.pool, repoId);
-  await syncBranchHistory(ctx, known);
-  await fillMissingCommits(ctx, known);
-  await refreshStaleSuites(ctx);
-  await syncCheckRuns(ctx);
-  await syncDeploymentReviews(ctx);
-  const commits = await materializeRepository(db, { repoId, config });
-  return { repo: config.repo, resources: ctx.resources, commits, warnings: ctx.warnings };
+  const written: Record<string, WriteCounts> = {};
+  return withWriteTally(written, async () => {
+    // Order matters: deployments before commits, so a commit read in this run already carries
+    // the deploy suites of every deployment this run saw; check runs before deployment reviews,
+    // which are found through the runs that performed a deployment.
+    await syncGithubEnvironments(ctx);
+    await syncDeployments(ctx, full);
+    await syncPullRequests(ctx, full);
+    await syncTags(ctx, full);
+    await syncReleases(ctx, full);
+    const known = await findStagedShas(db.pool, repoId);
+    await syncBranchHistory(ctx, known);
+    await fillMissingCommits(ctx, known);
+    await refreshStaleSuites(ctx);
+    await syncCheckRuns(ctx);
+    await syncDeploymentReviews(ctx);
+    const commits = await materializeRepository(db, { repoId, config });
+    return { repo: config.repo, resources: ctx.resources, written, commits, warnings: ctx.warnings };
+  });
 }

@@ -1,4 +1,19 @@
 import { arrayLiteral, inChunks, type Queryable } from "./sql";
+import { changedWhere, countWrites, type WriteCounts } from "./write-tally";
+
+const SUITE_COLUMNS = [
+  "node_id",
+  "commit_sha",
+  "app_slug",
+  "app_name",
+  "branch",
+  "status",
+  "conclusion",
+  "created_at",
+  "updated_at",
+  "creator_login",
+  "url",
+];
 
 export interface GithubSignatureRow {
   kind: string;
@@ -63,16 +78,18 @@ export async function stageGithubCommits(
   repoId: number,
   runId: number,
   rows: readonly GithubCommitRow[],
-): Promise<void> {
+): Promise<WriteCounts> {
+  const written: { inserted: boolean }[] = [];
   await inChunks(rows, 2000, async (chunk) => {
-    await client.query(
+    const { rows: staged } = await client.query<{ inserted: boolean }>(
       `INSERT INTO github_commit (repo_id, sha, parent_shas, message, author_name, author_email, author_login,
          authored_at, committer_name, committer_email, committer_login, committed_at, committed_via_web, first_run_id)
        SELECT $1, t.sha, t.parents::text[], t.msg, t.an, t.ae, t.al, t.at, t.cn, t.ce, t.cl, t.ct, t.web, $2
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[],
          $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::bool[])
          AS t(sha, parents, msg, an, ae, al, at, cn, ce, cl, ct, web)
-       ON CONFLICT (repo_id, sha) DO NOTHING`,
+       ON CONFLICT (repo_id, sha) DO NOTHING
+       RETURNING true AS inserted`,
       [
         repoId,
         runId,
@@ -90,6 +107,7 @@ export async function stageGithubCommits(
         chunk.map((c) => c.committedViaWeb),
       ],
     );
+    written.push(...staged);
     const signed = chunk.filter((c) => c.signature);
     if (signed.length === 0) return;
     await client.query(
@@ -116,6 +134,7 @@ export async function stageGithubCommits(
       ],
     );
   });
+  return countWrites("commits", rows.length, written);
 }
 
 /**
@@ -126,9 +145,10 @@ export async function upsertCheckSuites(
   client: Queryable,
   repoId: number,
   suites: readonly GithubCheckSuiteRow[],
-): Promise<void> {
+): Promise<WriteCounts> {
+  const written: { inserted: boolean }[] = [];
   await inChunks(suites, 2000, async (chunk) => {
-    await client.query(
+    const { rows } = await client.query<{ inserted: boolean }>(
       `INSERT INTO github_check_suite (repo_id, database_id, node_id, commit_sha, app_slug, app_name, branch, status,
          conclusion, created_at, updated_at, creator_login, url)
        SELECT $1, * FROM unnest($2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
@@ -137,7 +157,9 @@ export async function upsertCheckSuites(
          app_slug = EXCLUDED.app_slug, app_name = EXCLUDED.app_name,
          branch = COALESCE(EXCLUDED.branch, github_check_suite.branch), status = EXCLUDED.status,
          conclusion = EXCLUDED.conclusion, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-         creator_login = EXCLUDED.creator_login, url = EXCLUDED.url`,
+         creator_login = EXCLUDED.creator_login, url = EXCLUDED.url
+       WHERE ${changedWhere("github_check_suite", SUITE_COLUMNS, { branch: "COALESCE(EXCLUDED.branch, github_check_suite.branch)" })}
+       RETURNING (xmax = 0) AS inserted`,
       [
         repoId,
         chunk.map((s) => s.databaseId),
@@ -154,6 +176,7 @@ export async function upsertCheckSuites(
         chunk.map((s) => s.url),
       ],
     );
+    written.push(...rows);
     const runs = chunk.filter((s) => s.workflowRun);
     if (runs.length === 0) return;
     await client.query(
@@ -185,6 +208,7 @@ export async function upsertCheckSuites(
       ],
     );
   });
+  return countWrites("check_suites", suites.length, written);
 }
 
 export async function findStagedShas(client: Queryable, repoId: number): Promise<Set<string>> {

@@ -1,4 +1,23 @@
 import { arrayLiteral, inChunks, type Queryable } from "./sql";
+import { changedWhere, countWrites, type WriteCounts } from "./write-tally";
+
+const DEPLOYMENT_COLUMNS = [
+  "node_id",
+  "environment",
+  "original_environment",
+  "latest_environment",
+  "state",
+  "task",
+  "description",
+  "payload",
+  "created_at",
+  "updated_at",
+  "sha",
+  "ref_name",
+  "creator_login",
+  "creator_type",
+  "latest_status",
+];
 
 export interface GithubDeploymentStatusRow {
   state: string;
@@ -65,9 +84,9 @@ export async function writeDeployments(
   client: Queryable,
   repoId: number,
   deployments: readonly GithubDeploymentRow[],
-): Promise<void> {
-  if (deployments.length === 0) return;
-  await client.query(
+): Promise<WriteCounts> {
+  if (deployments.length === 0) return countWrites("deployments", 0, []);
+  const { rows: written } = await client.query<{ inserted: boolean }>(
     `INSERT INTO github_deployment (repo_id, database_id, node_id, environment, original_environment,
        latest_environment, state, task, description, payload, created_at, updated_at, sha, ref_name, creator_login,
        creator_type, latest_status)
@@ -79,7 +98,9 @@ export async function writeDeployments(
        state = EXCLUDED.state, task = EXCLUDED.task, description = EXCLUDED.description, payload = EXCLUDED.payload,
        created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, sha = EXCLUDED.sha,
        ref_name = COALESCE(EXCLUDED.ref_name, github_deployment.ref_name), creator_login = EXCLUDED.creator_login,
-       creator_type = EXCLUDED.creator_type, latest_status = EXCLUDED.latest_status`,
+       creator_type = EXCLUDED.creator_type, latest_status = EXCLUDED.latest_status
+     WHERE ${changedWhere("github_deployment", DEPLOYMENT_COLUMNS, { ref_name: "COALESCE(EXCLUDED.ref_name, github_deployment.ref_name)" })}
+     RETURNING (xmax = 0) AS inserted`,
     [
       repoId,
       deployments.map((d) => d.databaseId),
@@ -128,6 +149,8 @@ export async function writeDeployments(
       ],
     );
   });
+  // Counted by the deployment row: a new status changes its latest_status and updated_at.
+  return countWrites("deployments", deployments.length, written);
 }
 
 /**

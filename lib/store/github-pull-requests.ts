@@ -1,4 +1,28 @@
 import { inChunks, type Queryable } from "./sql";
+import { changedWhere, countWrites, type WriteCounts } from "./write-tally";
+
+const PR_COLUMNS = [
+  "database_id",
+  "title",
+  "url",
+  "author_login",
+  "author_type",
+  "author_association",
+  "state",
+  "is_draft",
+  "created_at",
+  "updated_at",
+  "closed_at",
+  "merged_at",
+  "merged_by_login",
+  "merge_commit_sha",
+  "base_ref_name",
+  "base_ref_oid",
+  "head_ref_name",
+  "head_ref_oid",
+  "is_cross_repository",
+  "review_decision",
+];
 
 export interface GithubReviewRow {
   databaseId: number;
@@ -63,15 +87,16 @@ export interface GithubPullRequestRow {
 /**
  * Writes PRs as read: the PR row is updated, and its commits, reviews, dismissals and events are
  * replaced, since a re-read PR carries all of them (a force push changes its commit list).
+ * Counted by the PR row: a review, dismissal or push also bumps the PR's `updatedAt`.
  */
 export async function writePullRequests(
   client: Queryable,
   repoId: number,
   prs: readonly GithubPullRequestRow[],
-): Promise<void> {
-  if (prs.length === 0) return;
+): Promise<WriteCounts> {
+  if (prs.length === 0) return countWrites("pull_requests", 0, []);
   const numbers = prs.map((p) => p.number);
-  await client.query(
+  const { rows: written } = await client.query<{ inserted: boolean }>(
     `INSERT INTO github_pull_request (repo_id, number, database_id, title, url, author_login, author_type,
        author_association, state, is_draft, created_at, updated_at, closed_at, merged_at, merged_by_login,
        merge_commit_sha, base_ref_name, base_ref_oid, head_ref_name, head_ref_oid, is_cross_repository, review_decision)
@@ -86,7 +111,9 @@ export async function writePullRequests(
        merge_commit_sha = EXCLUDED.merge_commit_sha, base_ref_name = EXCLUDED.base_ref_name,
        base_ref_oid = EXCLUDED.base_ref_oid, head_ref_name = EXCLUDED.head_ref_name,
        head_ref_oid = EXCLUDED.head_ref_oid, is_cross_repository = EXCLUDED.is_cross_repository,
-       review_decision = EXCLUDED.review_decision`,
+       review_decision = EXCLUDED.review_decision
+     WHERE ${changedWhere("github_pull_request", PR_COLUMNS)}
+     RETURNING (xmax = 0) AS inserted`,
     [
       repoId,
       numbers,
@@ -206,4 +233,5 @@ export async function writePullRequests(
       ],
     );
   }
+  return countWrites("pull_requests", prs.length, written);
 }

@@ -1,4 +1,19 @@
 import type { Queryable } from "./sql";
+import { changedWhere, countWrites, type WriteCounts } from "./write-tally";
+
+const RELEASE_COLUMNS = [
+  "database_id",
+  "name",
+  "created_at",
+  "published_at",
+  "updated_at",
+  "is_prerelease",
+  "is_draft",
+  "is_latest",
+  "url",
+  "author_login",
+  "tag_commit_sha",
+];
 
 export interface GithubTagRow {
   name: string;
@@ -31,25 +46,29 @@ export interface GithubReleaseRow {
 /**
  * Records what each tag points at now. A tag seen at a new target gains a version; the old
  * version stays (audit: a moved tag fails tag-immutable on every report that included it).
+ * Counted by tag: new when its name was never seen, updated when it moved, else unchanged.
  */
 export async function recordTagVersions(
   client: Queryable,
   repoId: number,
   tags: readonly GithubTagRow[],
-): Promise<void> {
-  if (tags.length === 0) return;
-  await client.query(
+): Promise<WriteCounts> {
+  if (tags.length === 0) return countWrites("tags", 0, []);
+  const { rows: moved } = await client.query<{ name: string }>(
     `UPDATE github_tag_version v SET current = false
      FROM unnest($2::text[], $3::text[]) AS t(name, target)
-     WHERE v.repo_id = $1 AND v.name = t.name AND v.target_oid <> t.target AND v.current`,
+     WHERE v.repo_id = $1 AND v.name = t.name AND v.target_oid <> t.target AND v.current
+     RETURNING v.name`,
     [repoId, tags.map((t) => t.name), tags.map((t) => t.targetOid)],
   );
-  await client.query(
+  const { rows: written } = await client.query<{ name: string; inserted: boolean }>(
     `INSERT INTO github_tag_version (repo_id, name, target_oid, commit_sha, annotated, tagger_name, tagger_email,
        tagger_login, tagged_at, message, commit_date, current)
      SELECT $1, *, true FROM unnest($2::text[], $3::text[], $4::text[], $5::bool[], $6::text[], $7::text[],
        $8::text[], $9::timestamptz[], $10::text[], $11::timestamptz[])
-     ON CONFLICT (repo_id, name, target_oid) DO UPDATE SET current = true`,
+     ON CONFLICT (repo_id, name, target_oid) DO UPDATE SET current = true
+     WHERE NOT github_tag_version.current
+     RETURNING name, (xmax = 0) AS inserted`,
     [
       repoId,
       tags.map((t) => t.name),
@@ -64,15 +83,22 @@ export async function recordTagVersions(
       tags.map((t) => t.commitDate),
     ],
   );
+  // A moved tag inserts a version (or makes an old one current again): that is an update of the tag.
+  const movedNames = new Set(moved.map((m) => m.name));
+  return countWrites(
+    "tags",
+    tags.length,
+    written.map((w) => ({ inserted: w.inserted && !movedNames.has(w.name) })),
+  );
 }
 
 export async function upsertReleases(
   client: Queryable,
   repoId: number,
   releases: readonly GithubReleaseRow[],
-): Promise<void> {
-  if (releases.length === 0) return;
-  await client.query(
+): Promise<WriteCounts> {
+  if (releases.length === 0) return countWrites("releases", 0, []);
+  const { rows: written } = await client.query<{ inserted: boolean }>(
     `INSERT INTO github_release (repo_id, tag_name, database_id, name, created_at, published_at, updated_at,
        is_prerelease, is_draft, is_latest, url, author_login, tag_commit_sha)
      SELECT $1, * FROM unnest($2::text[], $3::int8[], $4::text[], $5::timestamptz[], $6::timestamptz[],
@@ -80,7 +106,9 @@ export async function upsertReleases(
      ON CONFLICT (repo_id, tag_name) DO UPDATE SET database_id = EXCLUDED.database_id, name = EXCLUDED.name,
        created_at = EXCLUDED.created_at, published_at = EXCLUDED.published_at, updated_at = EXCLUDED.updated_at,
        is_prerelease = EXCLUDED.is_prerelease, is_draft = EXCLUDED.is_draft, is_latest = EXCLUDED.is_latest,
-       url = EXCLUDED.url, author_login = EXCLUDED.author_login, tag_commit_sha = EXCLUDED.tag_commit_sha`,
+       url = EXCLUDED.url, author_login = EXCLUDED.author_login, tag_commit_sha = EXCLUDED.tag_commit_sha
+     WHERE ${changedWhere("github_release", RELEASE_COLUMNS)}
+     RETURNING (xmax = 0) AS inserted`,
     [
       repoId,
       releases.map((r) => r.tagName),
@@ -105,4 +133,5 @@ export async function upsertReleases(
       [repoId, latest.tagName],
     );
   }
+  return countWrites("releases", releases.length, written);
 }

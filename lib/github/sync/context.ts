@@ -63,6 +63,7 @@ export class RepoSyncContext {
       variables as Record<string, unknown>,
       {
         ...options,
+        label: `${this.repo} ${resource}`,
         // A token without some permission gets the rest of the page and null where it may not read.
         onDenied: (errors) => {
           for (const e of errors) this.deny(permissionOf(e, resource));
