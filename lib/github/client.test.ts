@@ -389,3 +389,17 @@ describe("GithubClient on network failures", () => {
     expect(classifyNetworkFailure(again, { ...at, reached: false }).kind).toBe("fatal");
   });
 });
+
+describe("GithubClient messages with a short test token", () => {
+  it("leaves a message readable when the token is a few letters (nothing to protect, much to garble)", async () => {
+    const { fetchImpl } = cannedFetch([json(400, { message: "Problems parsing JSON at the start" })]);
+    const c = new GithubClient({
+      token: "t",
+      url: "http://127.0.0.1:1/graphql",
+      fetch: fetchImpl,
+      log: () => {},
+    });
+    const err = (await c.query(QUERY, VARS).catch((e: unknown) => e)) as AppError;
+    expect(err.message).toBe("GitHub refused Probe (400): Problems parsing JSON at the start");
+  });
+});
