@@ -6,6 +6,7 @@ import {
   stageGithubCommits,
   upsertCheckSuites,
 } from "../../store/github-commits";
+import { recordBranchHeads } from "../../store/github-refs";
 import {
   addUnresolvableCommits,
   getSyncState,
@@ -113,11 +114,17 @@ export async function syncBranchHistory(ctx: RepoSyncContext, known: Set<string>
     variables[`b${i}`] = b;
   });
   const heads = await ctx.query<{
-    repository: { defaultBranchRef: { target: { oid: string } | null } | null } & Record<
+    repository: { defaultBranchRef: { name: string; target: { oid: string } | null } | null } & Record<
       string,
       { target: { oid: string } | null } | null
     >;
   }>("commits", branchHeadsQuery(branches.length), variables);
+  // Kept for a repository no clone is imported into: its branch environments and revisions.
+  const defaultHead = heads.repository.defaultBranchRef;
+  await recordBranchHeads(ctx.db.pool, ctx.repoId, [
+    ...branches.map((name, i) => ({ name, sha: heads.repository[`b${i}`]?.target?.oid ?? null })),
+    ...(defaultHead ? [{ name: defaultHead.name, sha: defaultHead.target?.oid ?? null }] : []),
+  ]);
   const roots = [
     heads.repository.defaultBranchRef?.target?.oid,
     ...branches.map((_, i) => heads.repository[`b${i}`]?.target?.oid),
