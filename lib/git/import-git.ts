@@ -4,7 +4,7 @@ import { compileGlob } from "../config/glob";
 import type { TRepositoryConfig } from "../config/schema";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { branchEvents, type EventSpec, type TagForEvents, tagEvents } from "../lineage/events";
+import { environmentEvents, type RefSources, type TagForEvents } from "../lineage/events";
 import { CommitGraph } from "../lineage/graph";
 import { type ProgressSink, silentProgress } from "../progress";
 import { forgetHistory, insertCommits, loadGraphInto, type NewCommitRow } from "../store/commits";
@@ -13,7 +13,7 @@ import {
   persistEnvironmentEvents,
   replayEnvironmentYielding,
 } from "../store/environment-events";
-import { type EnvironmentRow, syncEnvironments } from "../store/environments";
+import { syncEnvironments } from "../store/environments";
 import { type Queryable, serialized, withTransaction } from "../store/sql";
 import { type GitCommitRecord, readLog, readTopology } from "./read-log";
 import { assertGitRepository, type CloneRefs, type GitTagInfo, presentCommits, readRefs } from "./read-refs";
@@ -313,6 +313,7 @@ async function writeEnvironments(
   },
 ): Promise<ImportSummary["environments"]> {
   const envRows = await syncEnvironments(db, repoId, repoConfig.environments);
+  const sources = cloneSources(refs, graph, tags);
   // Each environment's writes start as soon as its replay is done and queue on the
   // connection while the next environment is replayed.
   const writes: Promise<ImportSummary["environments"][number]>[] = [];
@@ -320,7 +321,8 @@ async function writeEnvironments(
     signal.throwIfAborted();
     // Deployment events come from GitHub (lineage sync), never from a clone.
     if (env.sourceKind === "deployments") continue;
-    const events = computeEvents(env, graph, refs, tags);
+    // Every commit the clone's refs reach was just read, so a branch tip is never pending.
+    const events = environmentEvents(graph, env, sources) ?? [];
     const computed = await replayEnvironmentYielding(graph, events);
     const phase = `environment ${env.name}`;
     progress({ phase, done: 0, total: events.length, unit: "events" });
@@ -419,14 +421,13 @@ function sourceWarnings(repoConfig: TRepositoryConfig, refs: CloneRefs): string[
   });
 }
 
-function computeEvents(
-  env: Pick<EnvironmentRow, "sourceKind" | "pattern">,
-  graph: CommitGraph,
-  refs: CloneRefs,
-  tags: TagForEvents[],
-): EventSpec[] {
-  if (env.sourceKind === "tags") return tagEvents(graph, tags, compileGlob(env.pattern));
-  const tip = resolveBranchRef(refs, env.pattern);
-  const idx = tip === undefined ? undefined : graph.indexOf(tip);
-  return idx === undefined ? [] : branchEvents(graph, idx, env.pattern);
+/** The clone's refs as an environment's event source. */
+function cloneSources(refs: CloneRefs, graph: CommitGraph, tags: TagForEvents[]): RefSources {
+  return {
+    tags,
+    branchTip(branch) {
+      const tip = resolveBranchRef(refs, branch);
+      return tip === undefined ? undefined : graph.indexOf(tip);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { compileGlob } from "../config/glob";
 import type { SourceKind } from "../config/schema";
 import type { CommitGraph } from "./graph";
 
@@ -62,4 +63,35 @@ export function branchEvents(graph: CommitGraph, tip: number, branch: string): E
     counted: true,
     status: null,
   }));
+}
+
+/** Where a repository's `tags` and `branch` environments take their events from. */
+export interface RefSources {
+  /** Every tag (or tag version) an environment may count, peeled to its commit. */
+  tags: readonly TagForEvents[];
+  /**
+   * The branch's head in the graph; undefined when the source has no such branch (no
+   * events), null when it has one whose commit is not in the graph yet (leave the stored
+   * events as they are).
+   */
+  branchTip(branch: string): number | null | undefined;
+}
+
+/**
+ * The events of a `tags` or `branch` environment, whichever source (a clone's refs or
+ * GitHub's) supplied the refs: both go through here and then the same replay, so a
+ * repository known only through GitHub answers exactly as an imported clone does.
+ * Null: the events cannot be computed yet.
+ */
+export function environmentEvents(
+  graph: CommitGraph,
+  env: { sourceKind: SourceKind; pattern: string },
+  sources: RefSources,
+): EventSpec[] | null {
+  if (env.sourceKind === "tags") return tagEvents(graph, sources.tags, compileGlob(env.pattern));
+  if (env.sourceKind !== "branch")
+    throw new Error(`environmentEvents: ${env.sourceKind} is not a ref source`);
+  const tip = sources.branchTip(env.pattern);
+  if (tip === null) return null;
+  return tip === undefined ? [] : branchEvents(graph, tip, env.pattern);
 }

@@ -71,17 +71,34 @@ async function walkBack(
 /**
  * A revision name as a user types it: a tag, a branch (local or remote-tracking, as in
  * refs/remotes/origin/x), a full ref name, a full SHA or a unique SHA prefix of 4+ hex
- * digits. Ref names win over SHA prefixes, as in git.
+ * digits. Ref names win over SHA prefixes, as in git. The refs are the imported clone's
+ * (git_ref); a repository no clone was imported into has GitHub's instead: the current
+ * target of each tag and the branch heads the last sync read.
  */
 async function resolveName(db: Pick<Db, "pool">, repoId: number, rev: string): Promise<ResolvedCommit> {
+  const candidates = [
+    rev,
+    `refs/tags/${rev}`,
+    `refs/heads/${rev}`,
+    `refs/remotes/${rev}`,
+    `refs/remotes/origin/${rev}`,
+  ];
+  const under = (prefix: string) =>
+    candidates.filter((c) => c.startsWith(prefix)).map((c) => c.slice(prefix.length));
   const { rows: refRows } = await db.pool.query<ResolvedCommit>(
-    `SELECT c.idx, c.sha FROM git_ref r JOIN "commit" c ON c.repo_id = r.repo_id AND c.sha = r.sha
-     WHERE r.repo_id = $1 AND r.name = ANY($2::text[])
+    `WITH github AS (SELECT imported_at IS NULL AS only FROM repository WHERE id = $1),
+     refs(name, sha) AS (
+       SELECT name, sha FROM git_ref WHERE repo_id = $1 AND name = ANY($2::text[])
+       UNION ALL
+       SELECT 'refs/tags/' || v.name, v.commit_sha FROM github_tag_version v, github
+       WHERE github.only AND v.repo_id = $1 AND v.name = ANY($3::text[]) AND v.current
+       UNION ALL
+       SELECT 'refs/heads/' || h.name, h.sha FROM github_branch_head h, github
+       WHERE github.only AND h.repo_id = $1 AND h.name = ANY($4::text[])
+     )
+     SELECT c.idx, c.sha FROM refs r JOIN "commit" c ON c.repo_id = $1 AND c.sha = r.sha
      ORDER BY array_position($2::text[], r.name) LIMIT 1`,
-    [
-      repoId,
-      [rev, `refs/tags/${rev}`, `refs/heads/${rev}`, `refs/remotes/${rev}`, `refs/remotes/origin/${rev}`],
-    ],
+    [repoId, candidates, under("refs/tags/"), under("refs/heads/")],
   );
   if (refRows[0]) return refRows[0];
   const prefix = rev.toLowerCase();

@@ -8,6 +8,7 @@ import {
   stageGithubCommits,
   upsertCheckSuites,
 } from "../../store/github-commits";
+import { recordBranchHeads } from "../../store/github-refs";
 import {
   addUnresolvableCommits,
   getSyncState,
@@ -155,6 +156,19 @@ export async function syncBranchHistory(ctx: RepoSyncContext, known: Set<string>
     ...ctx.repoVariables,
     ...batchVariables("b", branches),
   });
+  // Kept for a repository no clone is imported into: its branch environments and revisions.
+  // No repository in the answer says nothing about its branches: nothing is recorded then.
+  const repository = heads.repository;
+  if (repository) {
+    const defaultHead = repository.defaultBranchRef;
+    await recordBranchHeads(ctx.db.pool, ctx.repoId, [
+      ...batchItems(repository, "b", branches.length).map((ref, i) => ({
+        name: branches[i]!,
+        sha: shaOrNull(ref?.target?.oid),
+      })),
+      ...(defaultHead ? [{ name: defaultHead.name, sha: shaOrNull(defaultHead.target?.oid) }] : []),
+    ]);
+  }
   const roots = [
     heads.repository?.defaultBranchRef?.target?.oid,
     ...batchItems(heads.repository, "b", branches.length).map((ref) => ref?.target?.oid),

@@ -2,14 +2,15 @@ import { compileGlob } from "../../config/glob";
 import type { TRepositoryConfig } from "../../config/schema";
 import type { Db } from "../../db/client";
 import { AppError } from "../../errors";
-import type { EventSpec } from "../../lineage/events";
+import { type EventSpec, environmentEvents, type RefSources, type TagForEvents } from "../../lineage/events";
 import type { CommitGraph } from "../../lineage/graph";
 import { insertCommits, loadGraph, type NewCommitRow } from "../../store/commits";
 import { type PersistSummary, persistEnvironmentEvents } from "../../store/environment-events";
 import { syncEnvironments } from "../../store/environments";
 import { findUnmaterializedCommits, type StagedCommit } from "../../store/github-commits";
 import { type DeploymentForEvents, findDeploymentsForEvents } from "../../store/github-deployments";
-import { withTransaction } from "../../store/sql";
+import { findBranchHeads, findTagVersionsForEvents, isImportedFromClone } from "../../store/github-refs";
+import { type Queryable, withTransaction } from "../../store/sql";
 
 export interface MaterializeSummary {
   newCommits: number;
@@ -100,7 +101,8 @@ export function deploymentEvents(
 
 /**
  * Adds the staged commits to the `commit` graph and recomputes the events of the
- * environments fed by deployments, in one transaction under import-git's lock: both number
+ * environments fed by deployments (and, for a repository no clone was imported into, by tags
+ * and branches), in one transaction under import-git's lock: both number
  * commits, and whichever comes second continues from the other's count.
  */
 export async function materializeRepository(
@@ -148,13 +150,58 @@ export async function materializeRepository(
     };
     const envs = await syncEnvironments(client, repoId, config.environments);
     const deploymentEnvs = envs.filter((e) => e.sourceKind === "deployments");
-    if (deploymentEnvs.length === 0) return summary;
-    const deployments = await findDeploymentsForEvents(client, repoId);
-    for (const env of deploymentEnvs) {
-      const events = deploymentEvents(graph, deployments, env.pattern);
+    if (deploymentEnvs.length > 0) {
+      const deployments = await findDeploymentsForEvents(client, repoId);
+      for (const env of deploymentEnvs) {
+        const events = deploymentEvents(graph, deployments, env.pattern);
+        const result = await persistEnvironmentEvents(client, { envId: env.id, graph, events });
+        summary.environments.push({ name: env.name, ...result });
+      }
+    }
+    // Tags and branches: a clone, once imported, is their only source (its import writes
+    // these environments); GitHub's refs feed them only while there is none, so nothing is
+    // counted twice.
+    const refEnvs = envs.filter((e) => e.sourceKind !== "deployments");
+    if (refEnvs.length === 0 || (await isImportedFromClone(client, repoId))) return summary;
+    const sources = await githubSources(client, repoId, graph);
+    for (const env of refEnvs) {
+      const events = environmentEvents(graph, env, sources);
+      if (events === null) continue;
       const result = await persistEnvironmentEvents(client, { envId: env.id, graph, events });
       summary.environments.push({ name: env.name, ...result });
     }
     return summary;
   });
+}
+
+/**
+ * GitHub's refs as an environment's event source: every version of every tag (a moved tag
+ * is one event per target it had; the clone import sees only the current one), and the branch
+ * heads the sync read. Creator dates as import-git takes them from a clone: an annotated
+ * tag's tagger date (its commit's committer date when the tag object has no tagger), a
+ * lightweight tag's commit's committer date.
+ */
+async function githubSources(client: Queryable, repoId: number, graph: CommitGraph): Promise<RefSources> {
+  const versions = await findTagVersionsForEvents(client, repoId);
+  const heads = await findBranchHeads(client, repoId);
+  const tags: TagForEvents[] = [];
+  for (const v of versions) {
+    const commit = graph.indexOf(v.commitSha);
+    // A commit still waiting for its ancestry (or gone from GitHub) has no place in the graph.
+    if (commit === undefined) continue;
+    tags.push({
+      name: v.name,
+      commit,
+      createdAtMs: (v.annotated ? v.taggedAtMs : null) ?? graph.committedAt(commit),
+      taggerName: v.annotated ? v.taggerName : null,
+    });
+  }
+  return {
+    tags,
+    branchTip(branch) {
+      const sha = heads.get(branch);
+      if (sha === undefined) return undefined;
+      return graph.indexOf(sha) ?? null;
+    },
+  };
 }
