@@ -3,6 +3,7 @@ import { getRepositoryConfigOrThrow, loadConfig } from "../config/load-config";
 import { type Db, openDatabase } from "../db/client";
 import { getEnv } from "../env";
 import { AppError, toAppError, userMessage } from "../errors";
+import { assertEnvironmentsMatchConfig } from "../lineage/config-drift";
 import { diffRevisions } from "../lineage/diff";
 import { findEnvironmentEvents } from "../lineage/events-query";
 import { findWhere } from "../lineage/where";
@@ -17,11 +18,17 @@ const jsonOption = () => new Option("--json", "print exactly one JSON document o
 const repoOption = () => new Option("--repo <owner/name>", "repository").makeOptionMandatory();
 
 /**
- * Queries read the database, not the config; the config is still checked, so that a
- * broken file (or a --config that does not exist) is reported rather than ignored.
+ * Every command reads the config it is given: a broken or missing file is reported, and a
+ * query answers only for a configured repository whose stored environments match it.
  */
-function checkConfig(file: string | undefined): void {
-  loadConfig(file);
+function checkConfig(file: string | undefined) {
+  return loadConfig(file);
+}
+
+/** The query's repository must be configured, with its environments computed as configured. */
+async function checkRepository(db: Db, config: ReturnType<typeof loadConfig>, repo: string): Promise<void> {
+  getRepositoryConfigOrThrow(config, repo);
+  await assertEnvironmentsMatchConfig(db, { repo, config });
 }
 
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
@@ -48,7 +55,7 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (opts: { json?: boolean; config?: string }) => {
-      checkConfig(opts.config);
+      loadConfig(opts.config, { optional: true });
       const db = await openDatabase({ migrate: false });
       try {
         const { migrateDatabase } = await import("../db/migrate");
@@ -108,8 +115,11 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (revisions: string[], opts: { repo: string; config?: string; json?: boolean }) => {
-      checkConfig(opts.config);
-      const results = await withDb((db) => findWhere(db, { repo: opts.repo, revisions }));
+      const config = checkConfig(opts.config);
+      const results = await withDb(async (db) => {
+        await checkRepository(db, config, opts.repo);
+        return findWhere(db, { repo: opts.repo, revisions });
+      });
       if (opts.json) return printJson(results);
       for (const r of results) {
         console.log(r.sha);
@@ -136,8 +146,11 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (a: string, b: string, opts: { repo: string; config?: string; json?: boolean }) => {
-      checkConfig(opts.config);
-      const result = await withDb((db) => diffRevisions(db, { repo: opts.repo, from: a, to: b }));
+      const config = checkConfig(opts.config);
+      const result = await withDb(async (db) => {
+        await checkRepository(db, config, opts.repo);
+        return diffRevisions(db, { repo: opts.repo, from: a, to: b });
+      });
       if (opts.json) return printJson(result);
       console.log(
         `from ${result.from}\nto   ${result.to}\n${result.added.length} added, ${result.removed.length} removed`,
@@ -163,10 +176,11 @@ export function buildProgram(): Command {
     .addOption(configOption())
     .addOption(jsonOption())
     .action(async (opts: { repo: string; env: string; limit?: number; config?: string; json?: boolean }) => {
-      checkConfig(opts.config);
-      const events = await withDb((db) =>
-        findEnvironmentEvents(db, { repo: opts.repo, environment: opts.env, limit: opts.limit }),
-      );
+      const config = checkConfig(opts.config);
+      const events = await withDb(async (db) => {
+        await checkRepository(db, config, opts.repo);
+        return findEnvironmentEvents(db, { repo: opts.repo, environment: opts.env, limit: opts.limit });
+      });
       if (opts.json) return printJson(events);
       printTable(
         ["#", "at", "ref", "sha", "actor", "added", "removed", "kind"],
@@ -252,6 +266,38 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("recompute")
+    .description(
+      "apply the config's environments to stored history (tags, branches, deployments) without reading the clone or GitHub",
+    )
+    .option(
+      "--repo <owner/name>",
+      "only this repository (repeat for several)",
+      (v, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(async (opts: { repo: string[]; config?: string; json?: boolean }) => {
+      const config = checkConfig(opts.config);
+      const repos = opts.repo.length
+        ? opts.repo.map((r) => getRepositoryConfigOrThrow(config, r))
+        : config.repositories;
+      const { recomputeRepository } = await import("../git/stored-refs");
+      const results = await withDb(async (db) => {
+        const out = [];
+        for (const repoConfig of repos)
+          out.push({ repo: repoConfig.repo, ...(await recomputeRepository(db, repoConfig)) });
+        return out;
+      });
+      if (opts.json) return printJson(results);
+      printTable(
+        ["repository", "environment", "events", "unchanged", "written"],
+        results.flatMap((r) => r.environments.map((e) => [r.repo, e.name, e.events, e.unchanged, e.written])),
+      );
+    });
+
+  program
     .command("simulator")
     .description(
       "serve a GitHub GraphQL simulator: --seed N --size small|medium|large --port P [--write-config F] [--faults RATE]",
@@ -278,6 +324,17 @@ export function buildProgram(): Command {
 /** Runs the CLI; returns the exit code. Errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // Ctrl-C: writers work in transactions (a sync, page by page), so one line says what is kept.
+  if (argv[0] !== "simulator") {
+    process.once("SIGINT", () => {
+      process.stderr.write(
+        argv[0] === "sync"
+          ? "lineage: interrupted; pages read so far are kept and the next sync resumes from them\n"
+          : "lineage: interrupted; nothing written\n",
+      );
+      process.exit(130);
+    });
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

@@ -115,13 +115,16 @@ describe("parseConfig", () => {
 });
 
 describe("loadConfig", () => {
-  it("fails on an explicit path that does not exist, but not on a missing default file", () => {
+  it("names a missing config file as missing, explicit or default, unless the command needs none", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "lineage-config-"));
     expect(() => loadConfig(path.join(dir, "nope.json"))).toThrow(/no such config file/);
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      expect(loadConfig().repositories).toEqual([]);
+      expect(() => loadConfig()).toThrow(
+        /^no config file: lineage\.config\.json is not in .* \(create it, or give --config FILE\)$/,
+      );
+      expect(loadConfig(undefined, { optional: true }).repositories).toEqual([]);
     } finally {
       process.chdir(cwd);
     }

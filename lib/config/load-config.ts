@@ -39,15 +39,23 @@ export function parseConfig(text: string, file: string): TLineageConfig {
 }
 
 /**
- * Loads the config file. Without an explicit path a missing default file means "no
- * repositories configured" rather than an error, so read-only commands work anywhere.
+ * Loads the config file: the one given, else `lineage.config.json` in the working directory.
+ * A missing file is named as missing (every command answers from the config's environments),
+ * unless `optional`, for the commands that need none (migrate).
  */
-export function loadConfig(file?: string): TLineageConfig & { file: string } {
+export function loadConfig(
+  file?: string,
+  { optional = false }: { optional?: boolean } = {},
+): TLineageConfig & { file: string } {
   const resolved = path.resolve(file ?? DEFAULT_CONFIG_FILE);
   const shown = file ?? DEFAULT_CONFIG_FILE;
   if (!existsSync(resolved)) {
     if (file) throw new AppError("INVALID_CONFIG", `${shown}: no such config file`);
-    return { repositories: [], file: shown };
+    if (optional) return { repositories: [], file: shown };
+    throw new AppError(
+      "INVALID_CONFIG",
+      `no config file: ${DEFAULT_CONFIG_FILE} is not in ${process.cwd()} (create it, or give --config FILE)`,
+    );
   }
   let text: string;
   try {

@@ -145,6 +145,10 @@ export async function importGit(
     );
     const revisions = { include, exclude };
     const stored = graph.size;
+    // Whether the clone's history meets the stored one: an old ref still in the clone, a commit
+    // already stored, or a new commit whose parent is stored. A clone that does none of these
+    // is another repository's, and importing it would bury this one's history under it.
+    let meetsStored = exclude.length > 0;
 
     // Two gits run at once. rev-list gives the new commits' shape, parents first, in a
     // fraction of the time; from it the commits are numbered and the environments replayed
@@ -204,17 +208,27 @@ export async function importGit(
       absPath,
       revisions,
       (sha, parents, committedAtMs) => {
-        if (graph.indexOf(sha) !== undefined) return; // stored by lineage sync already
+        if (graph.indexOf(sha) !== undefined) {
+          meetsStored = true;
+          return; // stored by lineage sync already
+        }
         const parentIdx: number[] = [];
         for (const p of parents) {
           const idx = graph.indexOf(p);
           // A parent missing from the clone is the edge of a shallow clone.
           if (idx !== undefined) parentIdx.push(idx);
+          if (idx !== undefined && idx < stored) meetsStored = true;
         }
         graph.add(sha, parentIdx, committedAtMs);
       },
       abort.signal,
     ).then(async () => {
+      if (stored > 0 && graph.size > stored && !meetsStored) {
+        throw new AppError(
+          "INVALID_ARGUMENT",
+          `${absPath} is not ${repoConfig.repo}: it shares no commit with the stored history (stored root ${graph.shas[0]}, clone root ${graph.shas[stored]}); import it under its own --repo`,
+        );
+      }
       progress({ phase: "numbering commits", done: graph.size - stored, unit: "commits" });
       for (const c of early!) place(c);
       early = null;
@@ -400,7 +414,7 @@ async function replaceTagsAndRefs(
 }
 
 /** The branch a `branch` source names: a local branch, else a unique remote-tracking one. */
-function resolveBranchRef(refs: CloneRefs, branch: string): string | undefined {
+export function resolveBranchRef(refs: Pick<CloneRefs, "branches">, branch: string): string | undefined {
   const local = refs.branches.find((b) => b.name === `refs/heads/${branch}`);
   if (local) return local.commit;
   const remote = refs.branches.filter((b) => /^refs\/remotes\/[^/]+\/(.+)$/.exec(b.name)?.[1] === branch);

@@ -1,8 +1,7 @@
 import type { Db } from "../db/client";
-import { AppError } from "../errors";
 import { getCommitGraph } from "./graph-cache";
 import { getRepositoryOrThrow } from "./repositories";
-import { type ResolvedCommit, resolveRevision } from "./resolve";
+import { resolveRevisionOrEnvironment } from "./resolve";
 import { rangeDiff } from "./walk";
 
 export interface CommitSummary {
@@ -17,22 +16,6 @@ export interface DiffResult {
   to: string;
   added: CommitSummary[];
   removed: CommitSummary[];
-}
-
-/** An environment name means what it runs now: its latest counted event. */
-async function resolveSide(db: Pick<Db, "pool">, repoId: number, rev: string): Promise<ResolvedCommit> {
-  const { rows } = await db.pool.query<ResolvedCommit & { none: boolean }>(
-    `SELECT e.commit_idx AS idx, e.sha FROM environment env
-     LEFT JOIN LATERAL (SELECT commit_idx, sha FROM promotion_event WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
-     WHERE env.repo_id = $1 AND env.name = $2`,
-    [repoId, rev],
-  );
-  if (rows[0]) {
-    if (rows[0].sha === null)
-      throw new AppError("NOT_FOUND", `environment "${rev}" has no counted events yet`);
-    return rows[0];
-  }
-  return resolveRevision(db, repoId, rev);
 }
 
 async function getCommitSummaries(
@@ -57,7 +40,10 @@ export async function diffRevisions(
   { repo, from, to }: { repo: string; from: string; to: string },
 ): Promise<DiffResult> {
   const repository = await getRepositoryOrThrow(db, repo);
-  const [a, b] = [await resolveSide(db, repository.id, from), await resolveSide(db, repository.id, to)];
+  const [a, b] = [
+    await resolveRevisionOrEnvironment(db, repository.id, from),
+    await resolveRevisionOrEnvironment(db, repository.id, to),
+  ];
   const graph = await getCommitGraph(db, repository);
   const { added, removed } = rangeDiff(graph, a.idx, b.idx);
   return {

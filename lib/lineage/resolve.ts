@@ -33,6 +33,8 @@ export async function resolveRevision(
   return at;
 }
 
+const AMBIGUOUS_SHOWN = 10;
+
 const count = (digits: string) => (digits === "" ? 1 : Number(digits));
 
 /**
@@ -103,13 +105,92 @@ async function resolveName(db: Pick<Db, "pool">, repoId: number, rev: string): P
   if (refRows[0]) return refRows[0];
   const prefix = rev.toLowerCase();
   if (/^[0-9a-f]{4,40}$/.test(prefix)) {
-    const { rows } = await db.pool.query<ResolvedCommit>(
-      `SELECT idx, sha FROM "commit" WHERE repo_id = $1 AND sha >= $2 AND sha < $3 AND sha LIKE $4 LIMIT 2`,
-      [repoId, prefix, `${prefix}g`, `${prefix}%`],
+    const { rows } = await db.pool.query<ResolvedCommit & { committedAt: string; headline: string }>(
+      `SELECT idx, sha, to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "committedAt",
+         split_part(message, E'\\n', 1) AS headline
+       FROM "commit" WHERE repo_id = $1 AND sha >= $2 AND sha < $3 AND sha LIKE $4
+       ORDER BY sha LIMIT $5`,
+      [repoId, prefix, `${prefix}g`, `${prefix}%`, AMBIGUOUS_SHOWN + 1],
     );
-    if (rows.length === 1) return rows[0]!;
-    if (rows.length > 1)
-      throw new AppError("INVALID_ARGUMENT", `ambiguous short SHA "${rev}": give more digits`);
+    if (rows.length === 1) return { idx: rows[0]!.idx, sha: rows[0]!.sha };
+    if (rows.length > 1) {
+      // As git does: every candidate with its date and subject, so the user can pick one.
+      const shown = rows
+        .slice(0, AMBIGUOUS_SHOWN)
+        .map(
+          (c) =>
+            `${c.sha.slice(0, Math.max(12, prefix.length + 2))} commit ${c.committedAt} ${JSON.stringify(c.headline)}`,
+        );
+      const more = rows.length > AMBIGUOUS_SHOWN ? "; …" : "";
+      throw new AppError(
+        "INVALID_ARGUMENT",
+        `short SHA "${rev}" is ambiguous; the candidates are: ${shown.join("; ")}${more}`,
+      );
+    }
+  } else if (/^[0-9a-f]{1,3}$/i.test(rev)) {
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      `short SHA "${rev}" is too short: give at least 4 hex digits (or a tag or branch name)`,
+    );
   }
   throw new AppError("NOT_FOUND", `unknown revision "${rev}": not a known tag, branch or commit`);
+}
+
+/**
+ * A revision that may also be an environment name, meaning what that environment runs now
+ * (its latest counted event). `env:NAME` names the environment explicitly; a name that is both
+ * an environment and a tag or branch is refused with the ways to pick one, never guessed.
+ */
+export async function resolveRevisionOrEnvironment(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  rev: string,
+): Promise<ResolvedCommit> {
+  const explicit = rev.startsWith("env:");
+  const name = explicit ? rev.slice(4) : rev;
+  const { rows } = await db.pool.query<{ idx: number | null; sha: string | null }>(
+    `SELECT e.commit_idx AS idx, e.sha FROM environment env
+     LEFT JOIN LATERAL (SELECT commit_idx, sha FROM promotion_event WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
+     WHERE env.repo_id = $1 AND env.name = $2`,
+    [repoId, name],
+  );
+  const env = rows[0];
+  if (!env) {
+    if (explicit) throw new AppError("NOT_FOUND", `unknown environment "${name}" in "${rev}"`);
+    return resolveRevision(db, repoId, rev);
+  }
+  if (!explicit) {
+    const refs = await findRefsNamed(db, repoId, name);
+    if (refs.length > 0) {
+      throw new AppError(
+        "INVALID_ARGUMENT",
+        `"${rev}" is ambiguous: it names an environment and ${refs.join(" and ")}; pick one with ${[`env:${name}`, ...refs].join(", ")}`,
+      );
+    }
+  }
+  if (env.sha === null || env.idx === null)
+    throw new AppError("NOT_FOUND", `environment "${name}" has no counted events yet`);
+  return { idx: env.idx, sha: env.sha };
+}
+
+/** The full names of the refs (tags, branches) a short name could mean, as resolveName looks them up. */
+async function findRefsNamed(db: Pick<Db, "pool">, repoId: number, name: string): Promise<string[]> {
+  const candidates = [
+    `refs/tags/${name}`,
+    `refs/heads/${name}`,
+    `refs/remotes/${name}`,
+    `refs/remotes/origin/${name}`,
+  ];
+  const { rows } = await db.pool.query<{ name: string }>(
+    `WITH github AS (SELECT imported_at IS NULL AS only FROM repository WHERE id = $1)
+     SELECT name FROM git_ref WHERE repo_id = $1 AND name = ANY($2::text[])
+     UNION
+     SELECT 'refs/tags/' || v.name FROM github_tag_version v, github
+     WHERE github.only AND v.repo_id = $1 AND v.name = $3 AND v.current
+     UNION
+     SELECT 'refs/heads/' || h.name FROM github_branch_head h, github
+     WHERE github.only AND h.repo_id = $1 AND h.name = $3`,
+    [repoId, candidates, name],
+  );
+  return rows.map((r) => r.name).sort((a, b) => candidates.indexOf(a) - candidates.indexOf(b));
 }

@@ -107,7 +107,19 @@ export function deploymentEvents(
  */
 export async function materializeRepository(
   db: Db,
-  { repoId, config }: { repoId: number; config: TRepositoryConfig },
+  {
+    repoId,
+    config,
+    cloneSources,
+  }: {
+    repoId: number;
+    config: TRepositoryConfig;
+    /**
+     * The stored refs of the clone imported, to recompute its tags and branch environments
+     * too (`lineage recompute`); a sync leaves those to import-git.
+     */
+    cloneSources?: (client: Queryable, repoId: number, graph: CommitGraph) => Promise<RefSources>;
+  },
 ): Promise<MaterializeSummary> {
   return withTransaction(db, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('lineage-import:' || $1))", [config.repo]);
@@ -162,8 +174,12 @@ export async function materializeRepository(
     // these environments); GitHub's refs feed them only while there is none, so nothing is
     // counted twice.
     const refEnvs = envs.filter((e) => e.sourceKind !== "deployments");
-    if (refEnvs.length === 0 || (await isImportedFromClone(client, repoId))) return summary;
-    const sources = await githubSources(client, repoId, graph);
+    if (refEnvs.length === 0) return summary;
+    const imported = await isImportedFromClone(client, repoId);
+    if (imported && !cloneSources) return summary;
+    const sources = imported
+      ? await cloneSources!(client, repoId, graph)
+      : await githubSources(client, repoId, graph);
     for (const env of refEnvs) {
       const events = environmentEvents(graph, env, sources);
       if (events === null) continue;
