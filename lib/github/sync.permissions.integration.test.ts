@@ -1,10 +1,10 @@
 // A token that may read some resources and not others (a fine-grained token without Checks or
 // Deployments): GitHub answers the page with data, null where denied, and FORBIDDEN errors.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runLineage } from "../cli/testing/run-lineage";
 import type { TLineageConfig } from "../config/schema";
 import { openTestDatabase } from "../db/testing/test-db";
 import { GithubClient } from "./client";
@@ -18,7 +18,6 @@ import {
 import { syncRepositories } from "./sync";
 import { dumpGithubRepository } from "./testing/dump";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
 
 let scenario: Scenario;
@@ -121,32 +120,9 @@ describe("a token with partial permissions", () => {
     const db = await newDb();
     const configFile = path.join(dir, "lineage.config.json");
     writeFileSync(configFile, JSON.stringify(config));
-    const url = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
-    url.pathname = `/${db.name}`;
-    const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [path.join(ROOT, "bin/lineage.mjs"), "sync", "--config", configFile, "--json"],
-        {
-          cwd: dir,
-          env: {
-            ...process.env,
-            DATABASE_URL: url.toString(),
-            GITHUB_TOKEN: "t",
-            GITHUB_GRAPHQL_URL: sim.url,
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    const res = await runLineage(["sync", "--config", configFile, "--json"], {
+      cwd: dir,
+      env: { DATABASE_URL: db.url, GITHUB_TOKEN: "t", GITHUB_GRAPHQL_URL: sim.url },
     });
     expect(res.code, res.stderr).toBe(0);
     const warningLines = res.stderr.split("\n").filter((l) => l.includes("warning:"));

@@ -1,11 +1,11 @@
 // lineage sync against answers of random schema-valid data (the simulator's random-answer
 // mode): every nullable field null some of the time, 0–3 nodes per list, hostile strings.
 // Whatever GitHub's schema allows must be stored as missing or well-formed, never crash.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runLineage } from "../cli/testing/run-lineage";
 import type { TLineageConfig } from "../config/schema";
 import type { Db } from "../db/client";
 import { openTestDatabase } from "../db/testing/test-db";
@@ -13,7 +13,6 @@ import { GithubClient } from "./client";
 import { createScenario, type Simulator, startSimulator } from "./simulator/index";
 import { syncRepositories } from "./sync";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 type TestDb = Awaited<ReturnType<typeof openTestDatabase>>;
 
 /** Every kind of environment source, so every code path after the reads runs too. */
@@ -169,29 +168,10 @@ describe("sync against random schema-valid answers", () => {
     dbs.push(db);
     const configFile = path.join(dir, "lineage.config.json");
     writeFileSync(configFile, JSON.stringify(CONFIG));
-    const url = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
-    url.pathname = `/${db.name}`;
     for (const round of [1, 2]) {
-      const res = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(
-          process.execPath,
-          [path.join(ROOT, "bin/lineage.mjs"), "sync", "--config", configFile],
-          {
-            cwd: dir,
-            env: {
-              ...process.env,
-              DATABASE_URL: url.toString(),
-              GITHUB_TOKEN: "t",
-              GITHUB_GRAPHQL_URL: sim.url,
-            },
-            stdio: ["ignore", "ignore", "pipe"],
-          },
-        );
-        let stderr = "";
-        child.stderr.on("data", (d) => {
-          stderr += d;
-        });
-        child.on("close", (code) => resolve({ code, stderr }));
+      const res = await runLineage(["sync", "--config", configFile], {
+        cwd: dir,
+        env: { DATABASE_URL: db.url, GITHUB_TOKEN: "t", GITHUB_GRAPHQL_URL: sim.url },
       });
       expect(res.stderr, `round ${round}`).not.toMatch(/internal error|TypeError|at .*\.ts:\d+/);
       expect(res.code, `round ${round}: ${res.stderr.slice(-500)}`).toBe(0);
