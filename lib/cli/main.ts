@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { getRepositoryConfigOrThrow, loadConfig } from "../config/load-config";
+import { assertMigrated } from "../db/apply-migrations";
 import { type Db, openDatabase } from "../db/client";
 import { getEnv } from "../env";
 import { AppError, toAppError, userMessage } from "../errors";
@@ -24,9 +25,16 @@ function checkConfig(file: string | undefined): void {
   loadConfig(file);
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDatabase();
+/**
+ * Writers migrate first (under the migration lock: concurrent first runs serialize). Readers
+ * never change the schema on a server database: they check it in one query and say "not
+ * migrated" (exit 3) rather than fail on a missing table or read a half-built schema. The
+ * embedded database migrates whenever it is opened, so a newcomer never has to.
+ */
+async function withDb<T>(kind: "read" | "write", fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDatabase(kind === "write" ? { migrate: true } : {});
   try {
+    if (kind === "read") await assertMigrated(db.pool);
     return await fn(db);
   } finally {
     await db.close();
@@ -45,14 +53,18 @@ export function buildProgram(): Command {
   program
     .command("migrate")
     .description("apply prisma/migrations/ to the configured database (DATABASE_URL, else the embedded one)")
+    .option(
+      "--repair",
+      "finish a migration that an older Lineage left half-applied, skipping the statements that already ran",
+    )
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (opts: { json?: boolean; config?: string }) => {
+    .action(async (opts: { json?: boolean; config?: string; repair?: boolean }) => {
       checkConfig(opts.config);
       const db = await openDatabase({ migrate: false });
       try {
         const { migrateDatabase } = await import("../db/migrate");
-        const applied = await migrateDatabase(db.url);
+        const applied = await migrateDatabase(db.url, { repair: opts.repair });
         if (opts.json) printJson({ database: db.mode, applied });
         else console.error(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
       } finally {
@@ -74,7 +86,9 @@ export function buildProgram(): Command {
       const { importGit } = await import("../git/import-git");
       const progress = streamProgress(process.stderr, "import-git");
       const started = Date.now();
-      const summary = await withDb((db) => importGit(db, { clonePath: opts.path, repoConfig, progress }));
+      const summary = await withDb("write", (db) =>
+        importGit(db, { clonePath: opts.path, repoConfig, progress }),
+      );
       progress.end();
       const seconds = (Date.now() - started) / 1000;
       if (opts.json) printJson({ ...summary, seconds });
@@ -109,7 +123,7 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (revisions: string[], opts: { repo: string; config?: string; json?: boolean }) => {
       checkConfig(opts.config);
-      const results = await withDb((db) => findWhere(db, { repo: opts.repo, revisions }));
+      const results = await withDb("read", (db) => findWhere(db, { repo: opts.repo, revisions }));
       if (opts.json) return printJson(results);
       for (const r of results) {
         console.log(r.sha);
@@ -137,7 +151,7 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (a: string, b: string, opts: { repo: string; config?: string; json?: boolean }) => {
       checkConfig(opts.config);
-      const result = await withDb((db) => diffRevisions(db, { repo: opts.repo, from: a, to: b }));
+      const result = await withDb("read", (db) => diffRevisions(db, { repo: opts.repo, from: a, to: b }));
       if (opts.json) return printJson(result);
       console.log(
         `from ${result.from}\nto   ${result.to}\n${result.added.length} added, ${result.removed.length} removed`,
@@ -164,7 +178,7 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (opts: { repo: string; env: string; limit?: number; config?: string; json?: boolean }) => {
       checkConfig(opts.config);
-      const events = await withDb((db) =>
+      const events = await withDb("read", (db) =>
         findEnvironmentEvents(db, { repo: opts.repo, environment: opts.env, limit: opts.limit }),
       );
       if (opts.json) return printJson(events);
@@ -209,7 +223,7 @@ export function buildProgram(): Command {
       const { syncProgressPrinter } = await import("../github/progress");
       const { syncRepositories } = await import("../github/sync");
       const progress = syncProgressPrinter(process.stderr);
-      const summary = await withDb((db) =>
+      const summary = await withDb("write", (db) =>
         syncRepositories(db, {
           config,
           repos: opts.repo,
