@@ -128,6 +128,27 @@ export async function openEmbedded(dataDir: string, opts: OpenEmbeddedOptions = 
   throw new AppError("DATABASE_UNAVAILABLE", `timed out waiting for the embedded database in ${dataDir}`);
 }
 
+const LINGER_GRACE_MS = 300;
+
+/**
+ * Holds the server open while other processes still use it. A short command that happened
+ * to start the server (an `events`, a `migrate`) used to stop it on exit under the feet of
+ * a long one started at the same time ("Connection terminated unexpectedly"). It stays
+ * published while anyone is connected; once nobody is, it unpublishes and waits a moment
+ * for a process that read server.json just before, re-publishing if one connects.
+ */
+async function waitForOtherClients(server: { getStats(): { activeConnections: number } }, infoFile: string) {
+  const published = existsSync(infoFile) ? readFileSync(infoFile, "utf8") : undefined;
+  for (;;) {
+    while (server.getStats().activeConnections > 0) await sleep(50);
+    if (published === undefined) return;
+    if (readJson<ServerInfo>(infoFile)?.pid === process.pid) removeQuietly(infoFile);
+    await sleep(LINGER_GRACE_MS);
+    if (server.getStats().activeConnections === 0) return;
+    writeFileSync(infoFile, published);
+  }
+}
+
 /**
  * Creates the data files of a new data directory. initdb writes hundreds of files; a
  * process killed halfway left a pgdata that PGlite could never open again. So they are
@@ -191,6 +212,7 @@ async function serve(
     async stop() {
       if (stopped) return;
       stopped = true;
+      await waitForOtherClients(server, infoFile);
       await server.stop();
       await db.close();
       cleanupFiles();
