@@ -195,14 +195,14 @@ describe("lineage CLI", () => {
     ]);
   });
 
-  it("tells to run migrate when the database has no tables yet, exit 3", async () => {
+  it("says the database is not migrated when it has no tables yet, exit 3", async () => {
     const empty = await createEmptyDatabase("lineage_t");
     try {
       const res = lineage(["where", "v1.0.0", "--repo", "acme/cli"], { DATABASE_URL: empty.url });
       expect(res.code).toBe(3);
       expect(res.stdout).toBe("");
       expect(res.stderr).toMatch(
-        /^lineage: the database has no Lineage tables yet: run `npx lineage migrate`/,
+        /^lineage: the database is not migrated \(it has no Lineage tables yet\): run `npx lineage migrate`\n$/,
       );
     } finally {
       await empty.drop();

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { getRepositoryConfigOrThrow, loadConfig } from "../config/load-config";
+import { assertMigrated } from "../db/apply-migrations";
 import { type Db, openDatabase } from "../db/client";
 import { getEnv } from "../env";
 import { AppError, toAppError, userMessage } from "../errors";
@@ -31,9 +32,16 @@ async function checkRepository(db: Db, config: ReturnType<typeof loadConfig>, re
   await assertEnvironmentsMatchConfig(db, { repo, config });
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDatabase();
+/**
+ * Writers migrate first (under the migration lock: concurrent first runs serialize). Readers
+ * never change the schema on a server database: they check it in one query and say "not
+ * migrated" (exit 3) rather than fail on a missing table or read a half-built schema. The
+ * embedded database migrates whenever it is opened, so a newcomer never has to.
+ */
+async function withDb<T>(kind: "read" | "write", fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDatabase(kind === "write" ? { migrate: true } : {});
   try {
+    if (kind === "read") await assertMigrated(db.pool);
     return await fn(db);
   } finally {
     await db.close();
@@ -52,14 +60,18 @@ export function buildProgram(): Command {
   program
     .command("migrate")
     .description("apply prisma/migrations/ to the configured database (DATABASE_URL, else the embedded one)")
+    .option(
+      "--repair",
+      "finish a migration that an older Lineage left half-applied, skipping the statements that already ran",
+    )
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (opts: { json?: boolean; config?: string }) => {
+    .action(async (opts: { json?: boolean; config?: string; repair?: boolean }) => {
       loadConfig(opts.config, { optional: true });
       const db = await openDatabase({ migrate: false });
       try {
         const { migrateDatabase } = await import("../db/migrate");
-        const applied = await migrateDatabase(db.url);
+        const applied = await migrateDatabase(db.url, { repair: opts.repair });
         if (opts.json) printJson({ database: db.mode, applied });
         else console.error(applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
       } finally {
@@ -81,7 +93,9 @@ export function buildProgram(): Command {
       const { importGit } = await import("../git/import-git");
       const progress = streamProgress(process.stderr, "import-git");
       const started = Date.now();
-      const summary = await withDb((db) => importGit(db, { clonePath: opts.path, repoConfig, progress }));
+      const summary = await withDb("write", (db) =>
+        importGit(db, { clonePath: opts.path, repoConfig, progress }),
+      );
       progress.end();
       const seconds = (Date.now() - started) / 1000;
       if (opts.json) printJson({ ...summary, seconds });
@@ -116,7 +130,7 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (revisions: string[], opts: { repo: string; config?: string; json?: boolean }) => {
       const config = checkConfig(opts.config);
-      const results = await withDb(async (db) => {
+      const results = await withDb("read", async (db) => {
         await checkRepository(db, config, opts.repo);
         return findWhere(db, { repo: opts.repo, revisions });
       });
@@ -147,7 +161,7 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (a: string, b: string, opts: { repo: string; config?: string; json?: boolean }) => {
       const config = checkConfig(opts.config);
-      const result = await withDb(async (db) => {
+      const result = await withDb("read", async (db) => {
         await checkRepository(db, config, opts.repo);
         return diffRevisions(db, { repo: opts.repo, from: a, to: b });
       });
@@ -177,7 +191,7 @@ export function buildProgram(): Command {
     .addOption(jsonOption())
     .action(async (opts: { repo: string; env: string; limit?: number; config?: string; json?: boolean }) => {
       const config = checkConfig(opts.config);
-      const events = await withDb(async (db) => {
+      const events = await withDb("read", async (db) => {
         await checkRepository(db, config, opts.repo);
         return findEnvironmentEvents(db, { repo: opts.repo, environment: opts.env, limit: opts.limit });
       });
@@ -223,7 +237,7 @@ export function buildProgram(): Command {
       const { syncProgressPrinter } = await import("../github/progress");
       const { syncRepositories } = await import("../github/sync");
       const progress = syncProgressPrinter(process.stderr);
-      const summary = await withDb((db) =>
+      const summary = await withDb("write", (db) =>
         syncRepositories(db, {
           config,
           repos: opts.repo,
@@ -284,7 +298,7 @@ export function buildProgram(): Command {
         ? opts.repo.map((r) => getRepositoryConfigOrThrow(config, r))
         : config.repositories;
       const { recomputeRepository } = await import("../git/stored-refs");
-      const results = await withDb(async (db) => {
+      const results = await withDb("write", async (db) => {
         const out = [];
         for (const repoConfig of repos)
           out.push({ repo: repoConfig.repo, ...(await recomputeRepository(db, repoConfig)) });

@@ -21,25 +21,32 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
 /**
  * Opens the configured database: DATABASE_URL when set, else the embedded PostgreSQL in
- * the data directory. `migrate` applies pending migrations first (the embedded default
- * does so when this process starts it, so a newcomer never runs a migration by hand).
+ * the data directory. `migrate` applies pending migrations first; the embedded default
+ * does, so a newcomer never runs a migration by hand. The process that starts the
+ * embedded server migrates before it tells others the port, so no other process ever
+ * sees a database that is still being migrated.
  */
 export async function openDatabase(
-  opts: { url?: string; dataDir?: string; migrate?: boolean; poolSize?: number } = {},
+  opts: { url?: string; dataDir?: string; migrate?: boolean; repair?: boolean; poolSize?: number } = {},
 ): Promise<Db> {
   const env = getEnv();
   const url = opts.url ?? env.DATABASE_URL;
   let embedded: EmbeddedHandle | undefined;
   let connectionString: string;
+  const migrate = opts.migrate ?? !url;
   if (url) {
     connectionString = url;
   } else {
-    embedded = await openEmbedded(opts.dataDir ?? env.dataDir);
+    embedded = await openEmbedded(opts.dataDir ?? env.dataDir, {
+      beforePublish: migrate ? (serverUrl) => migrateDatabase(serverUrl, opts) : undefined,
+    });
     connectionString = embedded.url;
   }
-  if (opts.migrate ?? embedded?.owned ?? false) {
+  // A process that connects to someone else's embedded server migrates too (under the
+  // migration lock, finding nothing to do): that server may be the dashboard, which never migrates.
+  if (migrate && !embedded?.owned) {
     try {
-      await migrateDatabase(connectionString);
+      await migrateDatabase(connectionString, opts);
     } catch (err) {
       await embedded?.stop();
       throw err;

@@ -10,6 +10,7 @@ import { commitAt, initRepo, tagAt } from "../git/testing/git";
 import { findWhere } from "../lineage/where";
 import { dumpRepository } from "../store/testing/dump";
 import { openDatabase } from "./client";
+import { spawnLineage } from "./testing/run-cli";
 import { openTestDatabase } from "./testing/test-db";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -119,4 +120,94 @@ describe("embedded database (PGlite over the wire protocol)", () => {
       await db.close();
     }
   });
+});
+
+describe("embedded database on first use", () => {
+  function smallRepo(): { repoDir: string; configFile: string } {
+    const repoDir = tempDir("lineage-embedded-first-");
+    initRepo(repoDir);
+    const a = commitAt(repoDir, "one", 1_700_000_000);
+    const b = commitAt(repoDir, "two", 1_700_000_100);
+    tagAt(repoDir, "v1", a, 1_700_000_050);
+    tagAt(repoDir, "v2", b, 1_700_000_200);
+    const configFile = path.join(repoDir, "lineage.config.json");
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        repositories: [{ repo: "acme/first", environments: [{ name: "prod", source: { tags: "v*" } }] }],
+      }),
+    );
+    return { repoDir, configFile };
+  }
+  const embeddedEnv = (dataDir: string) => ({ DATABASE_URL: undefined, LINEAGE_DATA_DIR: dataDir });
+
+  it("lets commands started at once on a new data directory all succeed: one migrates, the others wait", async () => {
+    const { repoDir, configFile } = smallRepo();
+    const dataDir = tempDir("lineage-embedded-race-");
+    const env = embeddedEnv(dataDir);
+    const importArgs = ["import-git", "--path", repoDir, "--repo", "acme/first", "--config", configFile];
+    const eventsArgs = ["events", "--repo", "acme/first", "--env", "prod", "--config", configFile];
+    const results = await Promise.all([
+      spawnLineage(importArgs, { env }),
+      spawnLineage(eventsArgs, { env }),
+      spawnLineage(importArgs, { env }),
+      spawnLineage(eventsArgs, { env }),
+      spawnLineage(["migrate"], { env }),
+    ]);
+    for (const r of results) {
+      expect(r.stderr, JSON.stringify(r)).not.toMatch(
+        /npx lineage migrate|ON CONFLICT|not migrated|timed out/,
+      );
+      // events before any import finished: the repository is legitimately unknown (exit 2).
+      if (r.code === 2) expect(r.stderr).toMatch(/unknown repository/);
+      else expect(r.code, r.stderr).toBe(0);
+    }
+    expect(results[0]!.code).toBe(0);
+    expect(results[2]!.code).toBe(0);
+    const after = await spawnLineage([...eventsArgs, "--json"], { env });
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout).map((e: { ref: string }) => e.ref)).toEqual(["v1", "v2"]);
+  });
+
+  it("survives kill -9 of the first import-git at any moment: the next command works", async () => {
+    const { repoDir, configFile } = smallRepo();
+    const importArgs = [
+      "import-git",
+      "--path",
+      repoDir,
+      "--repo",
+      "acme/first",
+      "--config",
+      configFile,
+      "--json",
+    ];
+    const kills: { afterMs?: number; on?: RegExp; env?: Record<string, string> }[] = [
+      // A fresh data directory's first start (initdb, then migrations) takes seconds here.
+      ...[1000, 3000, 6000].map((afterMs) => ({ afterMs })),
+      // Deterministically inside the first and the last migration's transaction.
+      { on: /migrate: \S+_init applied, not committed/, env: { LINEAGE_TEST_MIGRATE_PAUSE_MS: "1500" } },
+      { on: /migrate: \S+_heartbeat applied, not committed/, env: { LINEAGE_TEST_MIGRATE_PAUSE_MS: "300" } },
+    ];
+    let killedMidway = 0;
+    for (const kill of kills) {
+      const dataDir = tempDir("lineage-embedded-kill-");
+      const env = embeddedEnv(dataDir);
+      const killed = await spawnLineage(importArgs, {
+        env: { ...env, ...kill.env },
+        at: { on: kill.on, afterMs: kill.afterMs, act: (child) => child.kill("SIGKILL") },
+      });
+      if (killed.signal === "SIGKILL") killedMidway++;
+      else expect(killed.code).toBe(0);
+      const again = await spawnLineage(importArgs, { env });
+      expect(again.stderr).not.toMatch(/lineage:/);
+      expect(again.code).toBe(0);
+      const events = await spawnLineage(
+        ["events", "--repo", "acme/first", "--env", "prod", "--config", configFile, "--json"],
+        { env },
+      );
+      expect(events.code).toBe(0);
+      expect(JSON.parse(events.stdout).map((e: { ref: string }) => e.ref)).toEqual(["v1", "v2"]);
+    }
+    expect(killedMidway).toBeGreaterThanOrEqual(3);
+  }, 600_000);
 });

@@ -1,12 +1,16 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
+import { applyMigrations } from "./apply-migrations";
+import { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_PATH } from "./paths";
 import { withSchemaEngine } from "./schema-engine";
 
-export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-export const SCHEMA_PATH = path.join(PROJECT_ROOT, "prisma/schema.prisma");
-export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, "prisma/migrations");
+export { applyMigrations } from "./apply-migrations";
+export { MIGRATIONS_DIR, PROJECT_ROOT, SCHEMA_PATH } from "./paths";
+
+// Applying migrations is lib/db/apply-migrations.ts (plain pg, one transaction each); the
+// Wasm schema engine here only diffs, for `npm run migrate:create` and the schema test.
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
@@ -43,20 +47,15 @@ async function engineOptions(connectionString: string) {
   return { connectionString, schemaPath: SCHEMA_PATH, schemaText: await readFile(SCHEMA_PATH, "utf8") };
 }
 
-/** Applies every pending migration under prisma/migrations/; returns the names applied. */
-export async function applyMigrations({ connectionString }: { connectionString: string }): Promise<string[]> {
-  const migrationsList = await readMigrationsList();
-  return withSchemaEngine(await engineOptions(connectionString), async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-    return out.appliedMigrationNames;
-  });
-}
-
 /** applyMigrations, failing with one line a user can act on (exit 3) when it cannot. */
-export async function migrateDatabase(connectionString: string): Promise<string[]> {
+export async function migrateDatabase(
+  connectionString: string,
+  opts: { repair?: boolean } = {},
+): Promise<string[]> {
   try {
-    return await applyMigrations({ connectionString });
+    return await applyMigrations({ connectionString, repair: opts.repair });
   } catch (err) {
+    if (isAppError(err)) throw err;
     throw new AppError(
       "DATABASE_UNAVAILABLE",
       `cannot migrate the database: ${(err as Error).message.split("\n")[0]}`,
