@@ -1,8 +1,7 @@
 import type { Db } from "../db/client";
-import { AppError } from "../errors";
 import { getCommitGraph } from "./graph-cache";
 import { getRepositoryOrThrow } from "./repositories";
-import { type ResolvedCommit, resolveRevision } from "./resolve";
+import { resolveRevisionOrEnvironment } from "./resolve";
 import { rangeDiff } from "./walk";
 
 export interface CommitSummary {
@@ -15,38 +14,28 @@ export interface CommitSummary {
 export interface DiffResult {
   from: string;
   to: string;
+  /** Newest first; with a `limit`, only the first `limit` of each list. */
   added: CommitSummary[];
   removed: CommitSummary[];
-}
-
-/** An environment name means what it runs now: its latest counted event. */
-async function resolveSide(db: Pick<Db, "pool">, repoId: number, rev: string): Promise<ResolvedCommit> {
-  const { rows } = await db.pool.query<ResolvedCommit & { none: boolean }>(
-    `SELECT e.commit_idx AS idx, e.sha FROM environment env
-     LEFT JOIN LATERAL (SELECT commit_idx, sha FROM promotion_event WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
-     WHERE env.repo_id = $1 AND env.name = $2`,
-    [repoId, rev],
-  );
-  if (rows[0]) {
-    if (rows[0].sha === null)
-      throw new AppError("NOT_FOUND", `environment "${rev}" has no counted events yet`);
-    return rows[0];
-  }
-  return resolveRevision(db, repoId, rev);
+  /** The full sizes of both sets, whatever the limit. */
+  addedCount: number;
+  removedCount: number;
 }
 
 async function getCommitSummaries(
   db: Pick<Db, "pool">,
   repoId: number,
   idxs: number[],
+  limit: number | undefined,
 ): Promise<CommitSummary[]> {
-  if (idxs.length === 0) return [];
+  if (idxs.length === 0 || limit === 0) return [];
   const { rows } = await db.pool.query<CommitSummary>(
     `SELECT sha, split_part(message, E'\\n', 1) AS headline, author_name AS author,
        to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "committedAt"
      FROM "commit" WHERE repo_id = $1 AND idx = ANY($2::int[])
-     ORDER BY committed_at DESC, idx DESC`,
-    [repoId, idxs],
+     ORDER BY committed_at DESC, idx DESC
+     LIMIT $3`,
+    [repoId, idxs, limit ?? null],
   );
   return rows;
 }
@@ -54,16 +43,19 @@ async function getCommitSummaries(
 /** `added` = git rev-list a..b, `removed` = git rev-list b..a. */
 export async function diffRevisions(
   db: Pick<Db, "pool">,
-  { repo, from, to }: { repo: string; from: string; to: string },
+  { repo, from, to, limit }: { repo: string; from: string; to: string; limit?: number },
 ): Promise<DiffResult> {
   const repository = await getRepositoryOrThrow(db, repo);
-  const [a, b] = [await resolveSide(db, repository.id, from), await resolveSide(db, repository.id, to)];
+  const a = await resolveRevisionOrEnvironment(db, repository.id, from);
+  const b = await resolveRevisionOrEnvironment(db, repository.id, to);
   const graph = await getCommitGraph(db, repository);
   const { added, removed } = rangeDiff(graph, a.idx, b.idx);
   return {
     from: a.sha,
     to: b.sha,
-    added: await getCommitSummaries(db, repository.id, added),
-    removed: await getCommitSummaries(db, repository.id, removed),
+    added: await getCommitSummaries(db, repository.id, added, limit),
+    removed: await getCommitSummaries(db, repository.id, removed, limit),
+    addedCount: added.length,
+    removedCount: removed.length,
   };
 }

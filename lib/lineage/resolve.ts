@@ -7,6 +7,30 @@ export interface ResolvedCommit {
 }
 
 /**
+ * What `where` and `diff` accept: an environment name means what it runs now (its latest
+ * counted event); anything else is a revision (`resolveRevision`). Environment names win,
+ * so `prod` is the environment even if a branch is called prod too.
+ */
+export async function resolveRevisionOrEnvironment(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  rev: string,
+): Promise<ResolvedCommit> {
+  const { rows } = await db.pool.query<{ idx: number | null; sha: string | null }>(
+    `SELECT e.commit_idx AS idx, e.sha FROM environment env
+     LEFT JOIN LATERAL (SELECT commit_idx, sha FROM promotion_event WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
+     WHERE env.repo_id = $1 AND env.name = $2`,
+    [repoId, rev],
+  );
+  if (rows[0]) {
+    if (rows[0].sha === null || rows[0].idx === null)
+      throw new AppError("NOT_FOUND", `environment "${rev}" has no counted events yet`);
+    return { idx: rows[0].idx, sha: rows[0].sha };
+  }
+  return resolveRevision(db, repoId, rev);
+}
+
+/**
  * A revision as a user types it, with git's ancestry suffixes: `rev~N` (N first parents
  * back), `rev^N` (the Nth parent; `^0` the commit itself) and `rev^{}` / `rev^{commit}`
  * (peeled; stored tags are peeled already), in any sequence, e.g. `v1.2.0~3^2`.
@@ -70,7 +94,7 @@ async function walkBack(
 
 /**
  * A revision name as a user types it: a tag, a branch (local or remote-tracking, as in
- * refs/remotes/origin/x), a full ref name, a full SHA or a unique SHA prefix of 4+ hex
+ * refs/remotes/origin/x), a full ref name, HEAD (the clone's, stored at import as a ref), a full SHA or a unique SHA prefix of 4+ hex
  * digits. Ref names win over SHA prefixes, as in git.
  */
 async function resolveName(db: Pick<Db, "pool">, repoId: number, rev: string): Promise<ResolvedCommit> {
