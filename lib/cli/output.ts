@@ -31,9 +31,9 @@ export function outputWidth(): number {
  * A borderless table (header, dashes, rows) fitted to the output width; `empty` is printed
  * instead of a table without rows.
  *
- * Hand-rolled rather than cli-table3: cli-table3 measures and pads every cell through
- * string-width and ANSI-aware wrapping, which made a 7,606-row diff take 3.4 s more as a
- * table than as JSON. This is one pass to measure and one to join.
+ * Hand-rolled rather than cli-table3, whose layout (fillInTable's row/column-span conflict
+ * checks) grows with the square of the rows: 0.57 s for 1,000 rows, 1.5 s for 2,000, 9 s for
+ * 7,606 on this machine, where this takes 0.1 s: one pass to measure, one to join.
  */
 export function printTable(columns: (string | Column)[], rows: Cell[][], empty?: string): void {
   if (rows.length === 0 && empty !== undefined) {
