@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmptyDatabase } from "../db/testing/databases";
 import { openTestDatabase } from "../db/testing/test-db";
-import { commitAt, git, gitLines, initRepo, tagAt } from "../git/testing/git";
+import { commitAt, git, initRepo, tagAt } from "../git/testing/git";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 let db: Awaited<ReturnType<typeof openTestDatabase>>;
