@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,9 +14,13 @@ let configFile: string;
 const shas: string[] = [];
 
 function lineage(args: string[], env: Record<string, string | undefined> = {}) {
+  // No inherited COLUMNS or TZ: table width and time zone are what each test sets.
+  const merged: Record<string, string | undefined> = { ...process.env, COLUMNS: undefined, TZ: "UTC" };
+  Object.assign(merged, { DATABASE_URL: db.url }, env);
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
   const res = spawnSync(process.execPath, [path.join(ROOT, "bin/lineage.mjs"), ...args], {
     cwd: dir,
-    env: { ...process.env, DATABASE_URL: db.url, ...env },
+    env: merged as NodeJS.ProcessEnv,
     encoding: "utf8",
   });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
@@ -129,6 +133,140 @@ describe("lineage CLI", () => {
     expect(table.stdout).toMatch(/v1\.1\.0-rollback.*ROLLBACK/);
   });
 
+  it("status: what each environment runs and how many commits wait, as git rev-list --count says", () => {
+    const res = lineage(["status", "--json"]); // --repo left out: the config lists one repository
+    expect(res.code).toBe(0);
+    const [repo] = JSON.parse(res.stdout);
+    expect(repo.fullName).toBe("acme/cli");
+    const [dev, prod] = repo.environments;
+    expect(dev).toMatchObject({
+      name: "dev",
+      previous: null,
+      waiting: null,
+      current: { ref: "develop", sha: shas[4] },
+    });
+    expect(prod).toMatchObject({
+      name: "prod",
+      previous: "dev",
+      current: { ref: "v1.1.0-rollback", sha: shas[2], rollback: true },
+    });
+    const expected = Number(git(dir, ["rev-list", "--count", "develop", `^${shas[2]}`]).trim());
+    expect(expected).toBe(2);
+    expect(prod.waiting).toEqual({
+      count: expected,
+      oldest: { sha: shas[3], committedAt: new Date((1_700_000_000 + 180) * 1000).toISOString() },
+    });
+    const table = lineage(["status"]);
+    expect(table.stdout).toMatch(/^prod\s+v1\.1\.0-rollback\s+.*ROLLBACK\s+2 from dev/m);
+  });
+
+  it("repos lists each repository with its environments and freshness", () => {
+    const res = lineage(["repos", "--json"]);
+    expect(res.code).toBe(0);
+    const repos = JSON.parse(res.stdout) as { repo: string; importedAt: string; syncedAt: null }[];
+    const cli = repos.find((r) => r.repo === "acme/cli");
+    expect(cli).toMatchObject({
+      commits: 6,
+      syncedAt: null,
+      environments: [
+        { name: "dev", source: "branch", pattern: "develop", events: 5 },
+        { name: "prod", source: "tags", pattern: "v*", events: 3 },
+      ],
+    });
+    expect(Date.now() - Date.parse(cli!.importedAt)).toBeLessThan(10 * 60_000);
+    expect(lineage(["repos"]).stdout).toMatch(/^acme\/cli\s+dev → prod\s+6\s+\d{4}-\d\d-\d\d .*\s+never$/m);
+  });
+
+  it("--version prints the package version", () => {
+    const res = lineage(["--version"]);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
+  });
+
+  it("where takes HEAD and environment names, as diff does", () => {
+    const res = lineage(["where", "HEAD", "prod", "develop~1", "--json"]);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).map((r: { sha: string }) => r.sha)).toEqual([
+      git(dir, ["rev-parse", "HEAD"]).trim(),
+      shas[2],
+      shas[3],
+    ]);
+  });
+
+  it("--repo may be left out only when the config lists exactly one repository", () => {
+    expect(lineage(["where", "v1.0.0", "--json"]).code).toBe(0);
+    const two = path.join(dir, "two.config.json");
+    writeFileSync(
+      two,
+      JSON.stringify({
+        repositories: [
+          { repo: "acme/cli", environments: [] },
+          { repo: "acme/two", environments: [] },
+        ],
+      }),
+    );
+    const res = lineage(["where", "v1.0.0", "--config", two]);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe("");
+    expect(res.stderr).toMatch(
+      /^lineage: --repo is required: \S*two\.config\.json lists 2 repositories \(acme\/cli, acme\/two\)\n$/,
+    );
+  });
+
+  it("fits tables to the width in COLUMNS, cutting long text with …, and keeps whole text into a pipe", () => {
+    const wide = lineage(["diff", "v1.0.0", "v1.1.0"]);
+    expect(wide.stdout).toContain("=cmd|' /C calc'!A0 <script>x</script>");
+    const narrow = lineage(["diff", "v1.0.0", "v1.1.0"], { COLUMNS: "72" });
+    expect(narrow.code).toBe(0);
+    const lines = narrow.stdout.trimEnd().split("\n").slice(3); // after from/to/counts
+    expect(lines).toHaveLength(5);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(72);
+    expect(lines.some((l) => l.includes("…"))).toBe(true);
+    expect(Math.max(...wide.stdout.split("\n").map((l) => l.length))).toBeGreaterThan(72);
+  });
+
+  it("says there are no events rather than printing an empty table", () => {
+    const cfg = path.join(dir, "empty.config.json");
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        repositories: [
+          { repo: "acme/empty", environments: [{ name: "prod", source: { tags: "release-*" } }] },
+        ],
+      }),
+    );
+    expect(lineage(["import-git", "--path", dir, "--config", cfg]).code).toBe(0);
+    const res = lineage(["events", "--env", "prod", "--config", cfg]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe("no events in prod yet\n");
+  });
+
+  it("shows table times in the local zone (TZ), in UTC with --utc, and ISO UTC in JSON", () => {
+    const args = ["events", "--env", "prod", "--limit", "3"];
+    const local = lineage(args, { TZ: "Asia/Kolkata" });
+    // v1.0.0 was tagged at 1_700_001_000 = 2023-11-14T22:30:00Z.
+    expect(local.stdout).toMatch(/2023-11-15 04:00:00 \+05:30\s+v1\.0\.0/);
+    const utc = lineage([...args, "--utc"], { TZ: "Asia/Kolkata" });
+    expect(utc.stdout).toMatch(/2023-11-14 22:30:00 UTC\s+v1\.0\.0/);
+    const json = lineage([...args, "--json"], { TZ: "Asia/Kolkata" });
+    expect(JSON.parse(json.stdout)[0].at).toBe("2023-11-14T22:30:00.000Z");
+  });
+
+  it("diff --limit shows the newest N of each list and the full totals", () => {
+    const json = lineage(["diff", "v1.0.0", "v1.1.0", "--limit", "2", "--json"]);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.added.map((c: { sha: string }) => c.sha)).toEqual([shas[5], shas[4]]);
+    expect([doc.addedCount, doc.removedCount]).toEqual([3, 0]);
+    const table = lineage(["diff", "v1.0.0", "v1.1.0", "--limit", "2"]);
+    expect(table.stdout).toContain("3 added (newest 2 shown), 0 removed");
+    expect(
+      table.stdout
+        .trimEnd()
+        .split("\n")
+        .filter((l) => l.startsWith("+ ")),
+    ).toHaveLength(2);
+  });
+
   it.each([
     [["where", "deadbeefdeadbeef", "--repo", "acme/cli"], /^lineage: unknown revision "deadbeefdeadbeef"/],
     [["where", "HEAD~1", "--repo", "acme/nope"], /^lineage: unknown repository "acme\/nope"/],
@@ -149,7 +287,10 @@ describe("lineage CLI", () => {
       ["where", "v1.0.0", "--repo", "acme/cli", "--config", "missing.json"],
       /^lineage: missing\.json: no such config file/,
     ],
-    [["where", "v1.0.0"], /required option '--repo <owner\/name>' not specified/],
+    [
+      ["diff", "v1.0.0", "v1.1.0", "--limit", "0"],
+      /^lineage: --limit must be a positive whole number, not "0"/,
+    ],
     [["where", "v1.0.0", "--repo", "acme/cli", "--bogus"], /unknown option '--bogus'/],
   ])("%j fails with one line on stderr, exit 2 and nothing on stdout", (args, pattern) => {
     const res = lineage(args as string[]);

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import pkg from "../../package.json" with { type: "json" };
 import { getRepositoryConfigOrThrow, loadConfig } from "../config/load-config";
 import { assertMigrated } from "../db/apply-migrations";
 import { type Db, openDatabase } from "../db/client";
@@ -7,16 +8,28 @@ import { AppError, toAppError, userMessage } from "../errors";
 import { assertEnvironmentsMatchConfig } from "../lineage/config-drift";
 import { diffRevisions } from "../lineage/diff";
 import { findEnvironmentEvents } from "../lineage/events-query";
+import { findRepositoryOverviews } from "../lineage/overview";
+import { getRepositoryOrThrow } from "../lineage/repositories";
+import { getStatus, type RepositoryStatus } from "../lineage/status";
 import { findWhere } from "../lineage/where";
 import { streamProgress } from "../progress";
-import { printJson, printTable, shortSha } from "./output";
+import { formatAge, formatTime, printJson, printTable, shortSha } from "./output";
 
 // The queries' modules load up front; migrate, import-git and sync load theirs when run
 // (octokit and the importer cost a `where` about 0.3 s of start-up otherwise).
 
 const configOption = () => new Option("--config <file>", "config file (default: ./lineage.config.json)");
 const jsonOption = () => new Option("--json", "print exactly one JSON document on stdout");
-const repoOption = () => new Option("--repo <owner/name>", "repository").makeOptionMandatory();
+const repoOption = () =>
+  new Option("--repo <owner/name>", "repository (may be left out when the config lists exactly one)");
+const utcOption = () =>
+  new Option("--utc", "show times in UTC (default: the local time zone; --json is always UTC)");
+const positiveInt = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new AppError("INVALID_ARGUMENT", `${flag} must be a positive whole number, not "${v}"`);
+  return n;
+};
 
 /**
  * Every command reads the config it is given: a broken or missing file is reported, and a
@@ -24,6 +37,19 @@ const repoOption = () => new Option("--repo <owner/name>", "repository").makeOpt
  */
 function checkConfig(file: string | undefined) {
   return loadConfig(file);
+}
+
+/** The repository a query is about: --repo, else the config's only one. */
+function repoOf(config: ReturnType<typeof loadConfig>, opts: { repo?: string }): string {
+  if (opts.repo) return opts.repo;
+  if (config.repositories.length === 1) return config.repositories[0]!.repo;
+  const listed = config.repositories.map((r) => r.repo).join(", ");
+  throw new AppError(
+    "INVALID_ARGUMENT",
+    config.repositories.length === 0
+      ? `--repo is required: ${config.file} lists no repository to default to`
+      : `--repo is required: ${config.file} lists ${config.repositories.length} repositories (${listed})`,
+  );
 }
 
 /** The query's repository must be configured, with its environments computed as configured. */
@@ -51,6 +77,7 @@ async function withDb<T>(kind: "read" | "write", fn: (db: Db) => Promise<T>): Pr
 export function buildProgram(): Command {
   const program = new Command("lineage")
     .description("Lineage: what runs where, what changed, and when a commit reached each environment.")
+    .version(pkg.version, "-V, --version", "print the version")
     .configureOutput({
       outputError: (str, write) =>
         write(`${str.split("\n")[0]!.replace(/^error: /, "lineage: ")} (see --help)\n`),
@@ -88,8 +115,9 @@ export function buildProgram(): Command {
     .addOption(repoOption())
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (opts: { path: string; repo: string; config?: string; json?: boolean }) => {
-      const repoConfig = getRepositoryConfigOrThrow(loadConfig(opts.config), opts.repo);
+    .action(async (opts: { path: string; repo?: string; config?: string; json?: boolean }) => {
+      const config = loadConfig(opts.config);
+      const repoConfig = getRepositoryConfigOrThrow(config, repoOf(config, opts));
       const { importGit } = await import("../git/import-git");
       const progress = streamProgress(process.stderr, "import-git");
       const started = Date.now();
@@ -123,33 +151,41 @@ export function buildProgram(): Command {
     )
     .argument(
       "<sha-or-ref...>",
-      "full or unique short SHAs, tag or branch names, optionally with ~N, ^N (main~3)",
+      "full or unique short SHAs, tag or branch names, HEAD, environment names (what they run now), optionally with ~N, ^N (main~3)",
     )
     .addOption(repoOption())
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (revisions: string[], opts: { repo: string; config?: string; json?: boolean }) => {
-      const config = checkConfig(opts.config);
-      const results = await withDb("read", async (db) => {
-        await checkRepository(db, config, opts.repo);
-        return findWhere(db, { repo: opts.repo, revisions });
-      });
-      if (opts.json) return printJson(results);
-      for (const r of results) {
-        console.log(r.sha);
-        printTable(
-          ["environment", "first reached", "via", "ref", "at", "current"],
-          r.environments.map((e) => [
-            e.name,
-            e.first ? "yes" : "no",
-            e.first?.source ?? null,
-            e.first?.ref ?? null,
-            e.first?.at ?? null,
-            e.current ? "yes" : "no",
-          ]),
-        );
-      }
-    });
+    .addOption(utcOption())
+    .action(
+      async (
+        revisions: string[],
+        opts: { repo?: string; config?: string; json?: boolean; utc?: boolean },
+      ) => {
+        const config = checkConfig(opts.config);
+        const repo = repoOf(config, opts);
+        const results = await withDb("read", async (db) => {
+          await checkRepository(db, config, repo);
+          return findWhere(db, { repo, revisions });
+        });
+        if (opts.json) return printJson(results);
+        for (const r of results) {
+          console.log(r.sha);
+          printTable(
+            ["environment", "first reached", "via", { head: "ref", shrink: true }, "at", "current"],
+            r.environments.map((e) => [
+              e.name,
+              e.first ? "yes" : "no",
+              e.first?.source ?? null,
+              e.first?.ref ?? null,
+              formatTime(e.first?.at, !!opts.utc),
+              e.current ? "yes" : "no",
+            ]),
+            `${repo} has no environments`,
+          );
+        }
+      },
+    );
 
   program
     .command("diff")
@@ -157,63 +193,207 @@ export function buildProgram(): Command {
     .argument("<a>", "SHA, tag, branch (optionally with ~N, ^N) or environment name (its current state)")
     .argument("<b>", "SHA, tag, branch (optionally with ~N, ^N) or environment name (its current state)")
     .addOption(repoOption())
+    .option(
+      "--limit <n>",
+      "only the newest n of each list (the totals still count all)",
+      positiveInt("--limit"),
+    )
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (a: string, b: string, opts: { repo: string; config?: string; json?: boolean }) => {
-      const config = checkConfig(opts.config);
-      const result = await withDb("read", async (db) => {
-        await checkRepository(db, config, opts.repo);
-        return diffRevisions(db, { repo: opts.repo, from: a, to: b });
-      });
-      if (opts.json) return printJson(result);
-      console.log(
-        `from ${result.from}\nto   ${result.to}\n${result.added.length} added, ${result.removed.length} removed`,
-      );
-      const rows = [
-        ...result.added.map((c) => ["+", shortSha(c.sha), c.committedAt, c.author, c.headline]),
-        ...result.removed.map((c) => ["-", shortSha(c.sha), c.committedAt, c.author, c.headline]),
-      ];
-      if (rows.length) printTable(["", "sha", "committed", "author", "headline"], rows);
-    });
+    .addOption(utcOption())
+    .action(
+      async (
+        a: string,
+        b: string,
+        opts: { repo?: string; limit?: number; config?: string; json?: boolean; utc?: boolean },
+      ) => {
+        const config = checkConfig(opts.config);
+        const repo = repoOf(config, opts);
+        const result = await withDb("read", async (db) => {
+          await checkRepository(db, config, repo);
+          return diffRevisions(db, { repo, from: a, to: b, limit: opts.limit });
+        });
+        if (opts.json) return printJson(result);
+        const shown = (list: unknown[], total: number) =>
+          list.length < total ? ` (newest ${list.length} shown)` : "";
+        console.log(
+          `from ${result.from}\nto   ${result.to}\n${result.addedCount} added${shown(result.added, result.addedCount)}, ${result.removedCount} removed${shown(result.removed, result.removedCount)}`,
+        );
+        const rows = [
+          ...result.added.map((c) => [
+            "+",
+            shortSha(c.sha),
+            formatTime(c.committedAt, !!opts.utc),
+            c.author,
+            c.headline,
+          ]),
+          ...result.removed.map((c) => [
+            "-",
+            shortSha(c.sha),
+            formatTime(c.committedAt, !!opts.utc),
+            c.author,
+            c.headline,
+          ]),
+        ];
+        if (rows.length)
+          printTable(
+            ["", "sha", "committed", { head: "author", shrink: true }, { head: "headline", shrink: true }],
+            rows,
+          );
+      },
+    );
 
   program
     .command("events")
     .description("an environment's promotion events (its release history), oldest first")
     .addOption(repoOption())
     .requiredOption("--env <name>", "environment name")
-    .option("--limit <n>", "only the latest n events", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0)
-        throw new AppError("INVALID_ARGUMENT", `--limit must be a positive whole number, not "${v}"`);
-      return n;
-    })
+    .option("--limit <n>", "only the latest n events", positiveInt("--limit"))
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (opts: { repo: string; env: string; limit?: number; config?: string; json?: boolean }) => {
-      const config = checkConfig(opts.config);
-      const events = await withDb("read", async (db) => {
-        await checkRepository(db, config, opts.repo);
-        return findEnvironmentEvents(db, { repo: opts.repo, environment: opts.env, limit: opts.limit });
+    .addOption(utcOption())
+    .action(
+      async (opts: {
+        repo?: string;
+        env: string;
+        limit?: number;
+        config?: string;
+        json?: boolean;
+        utc?: boolean;
+      }) => {
+        const config = checkConfig(opts.config);
+        const repo = repoOf(config, opts);
+        const events = await withDb("read", async (db) => {
+          await checkRepository(db, config, repo);
+          return findEnvironmentEvents(db, { repo, environment: opts.env, limit: opts.limit });
+        });
+        if (opts.json) return printJson(events);
+        printTable(
+          [
+            { head: "#", right: true },
+            "at",
+            { head: "ref", shrink: true },
+            "sha",
+            { head: "actor", shrink: true },
+            { head: "added", right: true },
+            { head: "removed", right: true },
+            "kind",
+          ],
+          events.map((e) => [
+            e.seq,
+            formatTime(e.at, !!opts.utc),
+            e.ref,
+            shortSha(e.sha),
+            e.actor,
+            e.added,
+            e.removed,
+            !e.counted
+              ? `not counted (${e.status ?? "failed"})`
+              : e.baseline
+                ? "baseline"
+                : e.rollback
+                  ? "ROLLBACK"
+                  : "",
+          ]),
+          `no events in ${opts.env} yet`,
+        );
+      },
+    );
+
+  program
+    .command("status")
+    .description(
+      "per repository and environment: what runs now (since when, by whom, rolled back?) and what waits in the environment before it",
+    )
+    .option(
+      "--repo <owner/name>",
+      "only this repository (default: the config's only one, else every imported one)",
+    )
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .addOption(utcOption())
+    .action(async (opts: { repo?: string; config?: string; json?: boolean; utc?: boolean }) => {
+      const config = loadConfig(opts.config);
+      const only = opts.repo ?? (config.repositories.length === 1 ? config.repositories[0]!.repo : undefined);
+      const statuses = await withDb("read", async (db) => {
+        const ids = only
+          ? [(await getRepositoryOrThrow(db, only)).id]
+          : (await findRepositoryOverviews(db)).map((r) => r.id);
+        const out: RepositoryStatus[] = [];
+        for (const repoId of ids) out.push(await getStatus(db, { repoId }));
+        return out;
       });
-      if (opts.json) return printJson(events);
+      if (opts.json) return printJson(statuses);
+      if (statuses.length === 0)
+        return void console.log("no repositories imported yet (run lineage import-git or sync)");
+      const now = Date.now();
+      statuses.forEach((repo, k) => {
+        console.log(`${k ? "\n" : ""}${repo.fullName}`);
+        printTable(
+          [
+            "environment",
+            { head: "runs", shrink: true },
+            "sha",
+            "since",
+            { head: "by", shrink: true },
+            "state",
+            { head: "waiting", right: true },
+            "oldest waiting",
+          ],
+          repo.environments.map((e) => [
+            e.name,
+            e.current?.ref ?? "(no events yet)",
+            shortSha(e.current?.sha),
+            formatTime(e.current?.at, !!opts.utc),
+            e.current?.actor ?? null,
+            e.current?.rollback ? "ROLLBACK" : null,
+            e.waiting ? `${e.waiting.count} from ${e.previous}` : null,
+            e.waiting?.oldest ? formatAge(e.waiting.oldest.committedAt, now) : null,
+          ]),
+          "no environments configured",
+        );
+      });
+    });
+
+  program
+    .command("repos")
+    .description(
+      "the imported repositories: their environments in promotion order, and when each was last imported and synced",
+    )
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .addOption(utcOption())
+    .action(async (opts: { config?: string; json?: boolean; utc?: boolean }) => {
+      loadConfig(opts.config);
+      const repos = (await withDb("read", (db) => findRepositoryOverviews(db))).map((r) => ({
+        repo: r.fullName,
+        commits: r.commitCount,
+        importedAt: r.importedAt,
+        syncedAt: r.syncedAt,
+        environments: r.environments.map((e) => ({
+          name: e.name,
+          source: e.source,
+          pattern: e.pattern,
+          events: e.eventCount,
+        })),
+      }));
+      if (opts.json) return printJson(repos);
       printTable(
-        ["#", "at", "ref", "sha", "actor", "added", "removed", "kind"],
-        events.map((e) => [
-          e.seq,
-          e.at,
-          e.ref,
-          shortSha(e.sha),
-          e.actor,
-          e.added,
-          e.removed,
-          !e.counted
-            ? `not counted (${e.status ?? "failed"})`
-            : e.baseline
-              ? "baseline"
-              : e.rollback
-                ? "ROLLBACK"
-                : "",
+        [
+          "repository",
+          { head: "environments", shrink: true },
+          { head: "commits", right: true },
+          "last import",
+          "last sync",
+        ],
+        repos.map((r) => [
+          r.repo,
+          r.environments.map((e) => e.name).join(" → "),
+          r.commits,
+          formatTime(r.importedAt, !!opts.utc) || "never",
+          formatTime(r.syncedAt, !!opts.utc) || "never",
         ]),
+        "no repositories imported yet (run lineage import-git or sync)",
       );
     });
 

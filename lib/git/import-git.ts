@@ -43,6 +43,8 @@ function fingerprintOf(refs: CloneRefs, repoConfig: TRepositoryConfig): string {
   for (const b of refs.branches) hash.update(`b ${b.name} ${b.commit}\n`);
   for (const t of refs.tags) hash.update(`t ${t.name} ${t.objectSha ?? ""} ${t.commit}\n`);
   for (const s of refs.shallow) hash.update(`s ${s}\n`);
+  // A checkout that moves only HEAD must still refresh the stored HEAD.
+  if (refs.head) hash.update(`h ${refs.head}\n`);
   return hash.digest("hex");
 }
 
@@ -405,6 +407,8 @@ async function replaceTagsAndRefs(
   const allRefs = [
     ...refs.branches.map((b) => ({ name: b.name, sha: b.commit })),
     ...refs.tags.map((t) => ({ name: `refs/tags/${t.name}`, sha: t.commit })),
+    // Stored as a plain ref named HEAD so revisions resolve it like any other name.
+    ...(refs.head ? [{ name: "HEAD", sha: refs.head }] : []),
   ];
   await client.query("DELETE FROM git_ref WHERE repo_id = $1", [repoId]);
   await client.query(

@@ -29,6 +29,8 @@ export interface CloneRefs {
   skipped: string[];
   /** A shallow clone's boundary commits (git shows them without parents); empty if complete. */
   shallow: string[];
+  /** The commit HEAD points at (checked-out branch, detached commit, a bare clone's default branch); null when unborn. */
+  head: string | null;
 }
 
 /**
@@ -134,9 +136,19 @@ export function readRefs(path: string, { shallowFile }: { shallowFile: string })
         tags: tags.filter((_, i) => !drop.has(i)),
         skipped,
         shallow: readShallow(shallowFile),
+        head: readHead(path),
       };
   }
-  return { branches, tags, skipped, shallow: readShallow(shallowFile) };
+  return { branches, tags, skipped, shallow: readShallow(shallowFile), head: readHead(path) };
+}
+
+/** for-each-ref does not list HEAD, and `lineage where HEAD` should mean what `git rev-parse HEAD` does. */
+function readHead(path: string): string | null {
+  try {
+    return gitSync(path, ["rev-parse", "-q", "--verify", "HEAD^{commit}"]).trim() || null;
+  } catch {
+    return null; // unborn HEAD (an empty clone): no commit to name
+  }
 }
 
 /** The boundary of a shallow clone, from its `shallow` file (git fetch --deepen/--unshallow change it). */

@@ -14,22 +14,28 @@ export interface CommitSummary {
 export interface DiffResult {
   from: string;
   to: string;
+  /** Newest first; with a `limit`, only the first `limit` of each list. */
   added: CommitSummary[];
   removed: CommitSummary[];
+  /** The full sizes of both sets, whatever the limit. */
+  addedCount: number;
+  removedCount: number;
 }
 
 async function getCommitSummaries(
   db: Pick<Db, "pool">,
   repoId: number,
   idxs: number[],
+  limit: number | undefined,
 ): Promise<CommitSummary[]> {
-  if (idxs.length === 0) return [];
+  if (idxs.length === 0 || limit === 0) return [];
   const { rows } = await db.pool.query<CommitSummary>(
     `SELECT sha, split_part(message, E'\\n', 1) AS headline, author_name AS author,
        to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "committedAt"
      FROM "commit" WHERE repo_id = $1 AND idx = ANY($2::int[])
-     ORDER BY committed_at DESC, idx DESC`,
-    [repoId, idxs],
+     ORDER BY committed_at DESC, idx DESC
+     LIMIT $3`,
+    [repoId, idxs, limit ?? null],
   );
   return rows;
 }
@@ -37,19 +43,19 @@ async function getCommitSummaries(
 /** `added` = git rev-list a..b, `removed` = git rev-list b..a. */
 export async function diffRevisions(
   db: Pick<Db, "pool">,
-  { repo, from, to }: { repo: string; from: string; to: string },
+  { repo, from, to, limit }: { repo: string; from: string; to: string; limit?: number },
 ): Promise<DiffResult> {
   const repository = await getRepositoryOrThrow(db, repo);
-  const [a, b] = [
-    await resolveRevisionOrEnvironment(db, repository.id, from),
-    await resolveRevisionOrEnvironment(db, repository.id, to),
-  ];
+  const a = await resolveRevisionOrEnvironment(db, repository.id, from);
+  const b = await resolveRevisionOrEnvironment(db, repository.id, to);
   const graph = await getCommitGraph(db, repository);
   const { added, removed } = rangeDiff(graph, a.idx, b.idx);
   return {
     from: a.sha,
     to: b.sha,
-    added: await getCommitSummaries(db, repository.id, added),
-    removed: await getCommitSummaries(db, repository.id, removed),
+    added: await getCommitSummaries(db, repository.id, added, limit),
+    removed: await getCommitSummaries(db, repository.id, removed, limit),
+    addedCount: added.length,
+    removedCount: removed.length,
   };
 }

@@ -17,19 +17,30 @@ export interface EnvironmentNow {
 }
 
 export interface RepositoryOverview {
+  id: number;
   fullName: string;
   commitCount: number;
+  /** The last completed `import-git`; null when the repository came from `lineage sync` only. */
   importedAt: string | null;
+  /** The end of the last successful `lineage sync` that read this repository; null if none. */
+  syncedAt: string | null;
   environments: EnvironmentNow[];
 }
 
-/** Every repository with what each of its environments runs now, in promotion order. */
-export async function findRepositoryOverviews(db: Pick<Db, "pool">): Promise<RepositoryOverview[]> {
+/**
+ * Every repository (or only `repoId`) with what each of its environments runs now, in
+ * promotion order.
+ */
+export async function findRepositoryOverviews(
+  db: Pick<Db, "pool">,
+  { repoId }: { repoId?: number } = {},
+): Promise<RepositoryOverview[]> {
   const { rows } = await db.pool.query<{
     repo_id: number;
     full_name: string;
     commit_count: number;
     imported_at: Date | null;
+    synced_at: Date | null;
     env_name: string | null;
     source_kind: EnvironmentNow["source"] | null;
     pattern: string | null;
@@ -42,6 +53,8 @@ export async function findRepositoryOverviews(db: Pick<Db, "pool">): Promise<Rep
     headline: string | null;
   }>(
     `SELECT r.id AS repo_id, r.full_name, r.commit_count, r.imported_at,
+       (SELECT max(s.finished_at) FROM github_sync_run s
+        WHERE s.status = 'ok' AND lower(r.full_name) = ANY(SELECT lower(x) FROM unnest(s.repos) x)) AS synced_at,
        env.name AS env_name, env.source_kind, env.pattern,
        (SELECT count(*) FROM promotion_event pe WHERE pe.env_id = env.id) AS event_count,
        e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.removed_count,
@@ -52,16 +65,20 @@ export async function findRepositoryOverviews(db: Pick<Db, "pool">): Promise<Rep
        SELECT ref, sha, at, actor, removed_count, commit_idx FROM promotion_event
        WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
      LEFT JOIN "commit" c ON c.repo_id = r.id AND c.idx = e.commit_idx
+     WHERE $1::int IS NULL OR r.id = $1
      ORDER BY r.full_name, env.position`,
+    [repoId ?? null],
   );
   const byRepo = new Map<number, RepositoryOverview>();
   for (const row of rows) {
     let repo = byRepo.get(row.repo_id);
     if (!repo) {
       repo = {
+        id: row.repo_id,
         fullName: row.full_name,
         commitCount: row.commit_count,
         importedAt: row.imported_at?.toISOString() ?? null,
+        syncedAt: row.synced_at?.toISOString() ?? null,
         environments: [],
       };
       byRepo.set(row.repo_id, repo);

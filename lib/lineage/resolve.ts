@@ -72,10 +72,10 @@ async function walkBack(
 
 /**
  * A revision name as a user types it: a tag, a branch (local or remote-tracking, as in
- * refs/remotes/origin/x), a full ref name, a full SHA or a unique SHA prefix of 4+ hex
- * digits. Ref names win over SHA prefixes, as in git. The refs are the imported clone's
- * (git_ref); a repository no clone was imported into has GitHub's instead: the current
- * target of each tag and the branch heads the last sync read.
+ * refs/remotes/origin/x), a full ref name, HEAD (the clone's, stored at import as a ref), a
+ * full SHA or a unique SHA prefix of 4+ hex digits. Ref names win over SHA prefixes, as in
+ * git. The refs are the imported clone's (git_ref); a repository no clone was imported into
+ * has GitHub's instead: the current target of each tag and the branch heads the last sync read.
  */
 async function resolveName(db: Pick<Db, "pool">, repoId: number, rev: string): Promise<ResolvedCommit> {
   const candidates = [
@@ -137,8 +137,8 @@ async function resolveName(db: Pick<Db, "pool">, repoId: number, rev: string): P
 }
 
 /**
- * A revision that may also be an environment name, meaning what that environment runs now
- * (its latest counted event). `env:NAME` names the environment explicitly; a name that is both
+ * What `where` and `diff` accept: a revision, or an environment name meaning what that
+ * environment runs now (its latest counted event). `env:NAME` names the environment explicitly; a name that is both
  * an environment and a tag or branch is refused with the ways to pick one, never guessed.
  */
 export async function resolveRevisionOrEnvironment(

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { getRepositoryOrThrow } from "./repositories";
-import { resolveRevision } from "./resolve";
+import { resolveRevisionOrEnvironment } from "./resolve";
 
 export interface EventRef {
   source: "tags" | "branch" | "deployments";
@@ -25,7 +25,7 @@ export async function findWhere(
 ): Promise<WhereResult[]> {
   const repository = await getRepositoryOrThrow(db, repo);
   const resolved = [];
-  for (const rev of revisions) resolved.push(await resolveRevision(db, repository.id, rev));
+  for (const rev of revisions) resolved.push(await resolveRevisionOrEnvironment(db, repository.id, rev));
   const { rows } = await db.pool.query<{
     idx: number;
     name: string;
