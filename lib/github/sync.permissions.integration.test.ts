@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runLineage } from "../cli/testing/run-lineage";
 import type { TLineageConfig } from "../config/schema";
+import { spawnLineage } from "../db/testing/run-cli";
 import { openTestDatabase } from "../db/testing/test-db";
 import { GithubClient } from "./client";
 import {
@@ -120,7 +120,7 @@ describe("a token with partial permissions", () => {
     const db = await newDb();
     const configFile = path.join(dir, "lineage.config.json");
     writeFileSync(configFile, JSON.stringify(config));
-    const res = await runLineage(["sync", "--config", configFile, "--json"], {
+    const res = await spawnLineage(["sync", "--config", configFile, "--json"], {
       cwd: dir,
       env: { DATABASE_URL: db.url, GITHUB_TOKEN: "t", GITHUB_GRAPHQL_URL: sim.url },
     });

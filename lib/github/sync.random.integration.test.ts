@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runLineage } from "../cli/testing/run-lineage";
 import type { TLineageConfig } from "../config/schema";
 import type { Db } from "../db/client";
+import { spawnLineage } from "../db/testing/run-cli";
 import { openTestDatabase } from "../db/testing/test-db";
 import { GithubClient } from "./client";
 import { createScenario, type Simulator, startSimulator } from "./simulator/index";
@@ -169,7 +169,7 @@ describe("sync against random schema-valid answers", () => {
     const configFile = path.join(dir, "lineage.config.json");
     writeFileSync(configFile, JSON.stringify(CONFIG));
     for (const round of [1, 2]) {
-      const res = await runLineage(["sync", "--config", configFile], {
+      const res = await spawnLineage(["sync", "--config", configFile], {
         cwd: dir,
         env: { DATABASE_URL: db.url, GITHUB_TOKEN: "t", GITHUB_GRAPHQL_URL: sim.url },
       });
