@@ -197,6 +197,28 @@ describe("/api/v1 against the CLI's --json", () => {
     const root = await get(commit.GET, { ...REPO, sha: shas[0]! });
     expect(root.body.parents).toEqual([]);
   });
+
+  it("commits/{sha} lists the pull requests GitHub says contain the commit, once the repository is synced", async () => {
+    const { rows } = await db.pool.query<{ id: number }>(
+      "SELECT id FROM repository WHERE full_name = 'acme/api'",
+    );
+    const repoId = rows[0]!.id;
+    try {
+      await db.pool.query(
+        `INSERT INTO github_pull_request_commit (repo_id, pr_number, position, sha)
+         VALUES ($1, 12, 0, $2), ($1, 7, 1, $2), ($1, 7, 0, $3)`,
+        [repoId, shas[3], shas[4]],
+      );
+      await db.pool.query("INSERT INTO github_sync_state (repo_id, resource) VALUES ($1, 'pull_requests')", [
+        repoId,
+      ]);
+      expect((await get(commit.GET, { ...REPO, sha: shas[3]! })).body.pullRequests).toEqual([7, 12]);
+      expect((await get(commit.GET, { ...REPO, sha: shas[1]! })).body.pullRequests).toEqual([]);
+    } finally {
+      await db.pool.query("DELETE FROM github_pull_request_commit WHERE repo_id = $1", [repoId]);
+      await db.pool.query("DELETE FROM github_sync_state WHERE repo_id = $1", [repoId]);
+    }
+  });
 });
 
 describe("/api/v1 errors", () => {
