@@ -17,10 +17,19 @@ export interface PromotionEventRow {
   rollback: boolean;
 }
 
-/** An environment's release history, oldest first. */
+/**
+ * An environment's release history, oldest first: the latest `limit` events, of those at or
+ * after `from` and before `to` when given.
+ */
 export async function findEnvironmentEvents(
   db: Pick<Db, "pool">,
-  { repo, environment, limit }: { repo: string; environment: string; limit?: number },
+  {
+    repo,
+    environment,
+    limit,
+    from,
+    to,
+  }: { repo: string; environment: string; limit?: number; from?: Date; to?: Date },
 ): Promise<PromotionEventRow[]> {
   const repository = await getRepositoryOrThrow(db, repo);
   const { rows: envs } = await db.pool.query<{ id: number }>(
@@ -43,9 +52,10 @@ export async function findEnvironmentEvents(
          COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
          e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback
        FROM promotion_event e JOIN "commit" c ON c.repo_id = $3 AND c.idx = e.commit_idx
-       WHERE e.env_id = $1 ORDER BY e.seq DESC LIMIT $2) t
+       WHERE e.env_id = $1 AND ($4::timestamptz IS NULL OR e.at >= $4) AND ($5::timestamptz IS NULL OR e.at < $5)
+       ORDER BY e.seq DESC LIMIT $2) t
      ORDER BY seq`,
-    [envs[0].id, limit ?? null, repository.id],
+    [envs[0].id, limit ?? null, repository.id, from ?? null, to ?? null],
   );
   return rows;
 }

@@ -67,6 +67,11 @@ describe("resolveRevision with ancestry suffixes", () => {
     );
     const single = gitLines(dir, ["rev-list", "--no-merges", "-1", "main"])[0]!;
     await expect(resolveRevision(db, repoId, `${single}^2`)).rejects.toThrow(/has no parent 2/);
+    // Counts beyond PostgreSQL's int: not found, not a failed query.
+    await expect(resolveRevision(db, repoId, "main~99999999999999999999")).rejects.toThrow(
+      /fewer than 100000000000000000000 first parents/,
+    );
+    await expect(resolveRevision(db, repoId, "main^4294967297")).rejects.toThrow(/has no parent 4294967297/);
     await expect(resolveRevision(db, repoId, "main@{1}")).rejects.toThrow(/unknown revision/);
     await expect(resolveRevision(db, repoId, "main^{tree}")).rejects.toThrow(/unsupported revision syntax/);
   });

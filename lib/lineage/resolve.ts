@@ -35,6 +35,8 @@ export async function resolveRevision(
 
 const AMBIGUOUS_SHOWN = 10;
 
+const INT_MAX = 2_147_483_647;
+
 const count = (digits: string) => (digits === "" ? 1 : Number(digits));
 
 /**
@@ -50,8 +52,12 @@ async function walkBack(
   rev: string,
 ): Promise<ResolvedCommit> {
   if (hops === 0) return at;
-  const { rows } = await db.pool.query<ResolvedCommit>(
-    `WITH RECURSIVE chain(idx, hop) AS (
+  // Past PostgreSQL's int no commit has that many parents or ancestors, and the bound
+  // parameter would fail its cast: such a count finds nothing, as any other too large one.
+  const { rows } = await (parent > INT_MAX || hops > INT_MAX
+    ? { rows: [] }
+    : db.pool.query<ResolvedCommit>(
+        `WITH RECURSIVE chain(idx, hop) AS (
        SELECT $2::int, 0
        UNION ALL
        SELECT c.parents[CASE WHEN chain.hop = 0 THEN $4::int ELSE 1 END], chain.hop + 1
@@ -59,8 +65,8 @@ async function walkBack(
        WHERE chain.hop < $3 AND coalesce(cardinality(c.parents), 0) >= CASE WHEN chain.hop = 0 THEN $4::int ELSE 1 END
      )
      SELECT c.idx, c.sha FROM chain JOIN "commit" c ON c.repo_id = $1 AND c.idx = chain.idx WHERE chain.hop = $3`,
-    [repoId, at.idx, hops, parent],
-  );
+        [repoId, at.idx, hops, parent],
+      ));
   if (rows[0]) return rows[0];
   throw new AppError(
     "NOT_FOUND",
