@@ -179,6 +179,7 @@ describe("/api/v1 against the CLI's --json", () => {
         ],
       },
     ]);
+    expect(res.body).toEqual(cliJson(["repos", "--json"]));
   });
 
   it("commits/{sha} answers the commit's fields and where it is, as `lineage where <sha>` does", async () => {

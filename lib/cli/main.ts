@@ -9,7 +9,7 @@ import { assertEnvironmentsMatchConfig } from "../lineage/config-drift";
 import { diffRevisions } from "../lineage/diff";
 import { findEnvironmentEvents } from "../lineage/events-query";
 import { findRepositoryOverviews } from "../lineage/overview";
-import { getRepositoryOrThrow } from "../lineage/repositories";
+import { findRepositorySummaries, getRepositoryOrThrow } from "../lineage/repositories";
 import { getStatus, type RepositoryStatus } from "../lineage/status";
 import { findWhere } from "../lineage/where";
 import { streamProgress } from "../progress";
@@ -365,18 +365,8 @@ export function buildProgram(): Command {
     .addOption(utcOption())
     .action(async (opts: { config?: string; json?: boolean; utc?: boolean }) => {
       loadConfig(opts.config);
-      const repos = (await withDb("read", (db) => findRepositoryOverviews(db))).map((r) => ({
-        repo: r.fullName,
-        commits: r.commitCount,
-        importedAt: r.importedAt,
-        syncedAt: r.syncedAt,
-        environments: r.environments.map((e) => ({
-          name: e.name,
-          source: e.source,
-          pattern: e.pattern,
-          events: e.eventCount,
-        })),
-      }));
+      // The same document as GET /api/v1/repos.
+      const repos = await withDb("read", (db) => findRepositorySummaries(db));
       if (opts.json) return printJson(repos);
       printTable(
         [
