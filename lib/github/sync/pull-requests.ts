@@ -36,7 +36,9 @@ async function readRest<T, R>(
   while (after) {
     const page = await fetchPage(after);
     items.push(...nodesOf(page).map(keep));
-    after = nextCursor(page);
+    const next = nextCursor(page);
+    // A server that hands back the cursor it was given would otherwise be asked forever.
+    after = next !== after ? next : null;
   }
   return items;
 }
