@@ -45,7 +45,22 @@ export function ShortSha({ sha, href, copy = true }: ShortShaProps) {
             );
           }}
         >
-          <span aria-hidden="true">{copied ? "✓" : "⧉"}</span>
+          {copied ? (
+            <span aria-hidden="true">✓</span>
+          ) : (
+            <svg
+              aria-hidden="true"
+              width="13"
+              height="13"
+              viewBox="0 0 16 16"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.5"
+            >
+              <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+              <path d="M3.5 10.5h-1a1 1 0 0 1-1-1v-7a1 1 0 0 1 1-1h7a1 1 0 0 1 1 1v1" />
+            </svg>
+          )}
         </button>
       ) : null}
     </span>

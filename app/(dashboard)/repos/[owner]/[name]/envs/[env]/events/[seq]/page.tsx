@@ -33,16 +33,19 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `${env} #${seq} · ${owner}/${name}` };
 }
 
-const COLUMNS: DataTableColumn[] = [
-  { id: "sha", header: "Commit", hideable: false },
-  { id: "headline", header: "Message", hideable: false, className: "cell--wrap" },
-  { id: "author", header: "Author" },
-  { id: "prs", header: "Pull requests", className: "cell--wrap" },
-  { id: "approvers", header: "Approved by" },
-  { id: "ci", header: "CI" },
-  { id: "signature", header: "Signature" },
-  { id: "committedAt", header: "Committed", className: "cell--nowrap" },
-];
+/** GitHub's columns start hidden when nothing is synced: every cell would say "not synced". */
+function columns(synced: boolean): DataTableColumn[] {
+  return [
+    { id: "sha", header: "Commit", hideable: false },
+    { id: "headline", header: "Message", hideable: false, className: "cell--wrap" },
+    { id: "author", header: "Author" },
+    { id: "prs", header: "Pull requests", className: "cell--wrap", hiddenByDefault: !synced },
+    { id: "approvers", header: "Approved by", hiddenByDefault: !synced },
+    { id: "ci", header: "CI", hiddenByDefault: !synced },
+    { id: "signature", header: "Signature", hiddenByDefault: !synced },
+    { id: "committedAt", header: "Committed", className: "cell--nowrap" },
+  ];
+}
 
 const CI_LABEL = { SUCCESS: "passed", FAILURE: "failed", PENDING: "running", NEUTRAL: "neutral" } as const;
 
@@ -236,7 +239,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
           label="Added commits"
           testId="added-table"
           urlPrefix="added"
-          columns={COLUMNS}
+          columns={columns(r.synced)}
           rows={commitRows(r.added.commits, r.synced, now)}
           pagination={{ page: r.added.page, perPage: r.added.perPage, total: r.added.total }}
           empty={<p className="muted">No commits added: this event ran code {env} already had.</p>}
@@ -256,7 +259,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
             label="Removed commits"
             testId="removed-table"
             urlPrefix="removed"
-            columns={COLUMNS}
+            columns={columns(r.synced)}
             rows={commitRows(r.removed.commits, r.synced, now)}
             pagination={{ page: r.removed.page, perPage: r.removed.perPage, total: r.removed.total }}
           />
