@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
+import { NuqsAdapter } from "nuqs/adapters/next/app";
 import type { ReactNode } from "react";
+import { SiteHeader } from "./_components/site-header";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -16,18 +17,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="site-header">
-          <div className="site-header__inner">
-            <Link href="/" className="brand">
-              <span className="brand__mark" aria-hidden="true">
-                ◆
-              </span>
-              Lineage
-            </Link>
-            <span className="site-header__tagline">dev → test → prod, from the evidence</span>
-          </div>
-        </header>
-        <main className="page">{children}</main>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <NuqsAdapter>
+          <SiteHeader />
+          <main className="page" id="main">
+            {children}
+          </main>
+        </NuqsAdapter>
       </body>
     </html>
   );

@@ -1,32 +1,16 @@
-import { withDb } from "@/lib/db/app-db";
-import { toAppError } from "@/lib/errors";
-import { findRepositoryOverviews, type RepositoryOverview } from "@/lib/lineage/overview";
+import { loadPageData } from "@/lib/db/page-data";
+import { findRepositoryOverviews } from "@/lib/lineage/overview";
 import { EmptyState } from "./_components/empty-state";
+import { PageState } from "./_components/page-state";
 import { RepositoryCard } from "./_components/repository-card";
 
 // Every request reads the database; nothing here may be prerendered at build time.
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  let repositories: RepositoryOverview[];
-  try {
-    repositories = await withDb(findRepositoryOverviews);
-  } catch (err) {
-    // undefined_table: nothing has written to this database yet (writers migrate first).
-    if ((err as { code?: unknown }).code === "42P01") return <EmptyState databaseIsNew />;
-    const appError = toAppError(err);
-    if (appError.code !== "DATABASE_UNAVAILABLE") throw err;
-    console.error(`lineage: ${appError.message}`);
-    return (
-      <section className="empty" role="alert">
-        <h2>The database is not reachable</h2>
-        <p>
-          Check <code>DATABASE_URL</code>, or unset it to use the embedded database. The server log has the
-          details.
-        </p>
-      </section>
-    );
-  }
+  const result = await loadPageData((db) => findRepositoryOverviews(db));
+  if (!result.ok) return <PageState result={result} />;
+  const repositories = result.data;
   // One clock for the whole page, so every "3 days ago" agrees.
   const now = Date.now();
   return (

@@ -1,15 +1,30 @@
+import Link from "next/link";
 import type { EnvironmentNow } from "@/lib/lineage/overview";
+import { envHref } from "./hrefs";
 import { RelativeTime } from "./relative-time";
 import { ShortSha } from "./short-sha";
+import { StatusBadge } from "./status-badge";
 
-export function EnvironmentRow({ environment, now }: { environment: EnvironmentNow; now: number }) {
+export function EnvironmentRow({
+  repository,
+  environment,
+  now,
+}: {
+  repository: string;
+  environment: EnvironmentNow;
+  now: number;
+}) {
   const { current } = environment;
   return (
     <li className="env" data-testid="environment-row" data-environment={environment.name}>
       <div className="env__name">
-        <span className="env__title" data-testid="environment-name">
+        <Link
+          className="env__title"
+          data-testid="environment-name"
+          href={envHref(repository, environment.name)}
+        >
           {environment.name}
-        </span>
+        </Link>
         <span className="env__source">
           {environment.source} <code>{environment.pattern}</code>
         </span>
@@ -23,12 +38,8 @@ export function EnvironmentRow({ environment, now }: { environment: EnvironmentN
               </code>
               <ShortSha sha={current.sha} />
               {current.rollback ? (
-                <span
-                  className="badge badge--rollback"
-                  data-testid="rollback-badge"
-                  title="The latest event removed commits: this environment went back to older code"
-                >
-                  rollback
+                <span data-testid="rollback-badge">
+                  <StatusBadge status="rollback" />
                 </span>
               ) : null}
             </div>

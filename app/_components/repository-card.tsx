@@ -1,5 +1,7 @@
+import Link from "next/link";
 import type { RepositoryOverview } from "@/lib/lineage/overview";
 import { EnvironmentRow } from "./environment-row";
+import { repoHref } from "./hrefs";
 import { RelativeTime } from "./relative-time";
 
 export function RepositoryCard({ repository, now }: { repository: RepositoryOverview; now: number }) {
@@ -12,7 +14,7 @@ export function RepositoryCard({ repository, now }: { repository: RepositoryOver
     >
       <header className="card__header">
         <h2 className="card__title" id={`repo-${repository.fullName}`} data-testid="repository-name">
-          {repository.fullName}
+          <Link href={repoHref(repository.fullName)}>{repository.fullName}</Link>
         </h2>
         <p className="card__meta">
           {repository.commitCount.toLocaleString("en")} commits
@@ -29,7 +31,12 @@ export function RepositoryCard({ repository, now }: { repository: RepositoryOver
       ) : (
         <ol className="envs" aria-label={`Environments of ${repository.fullName}, in promotion order`}>
           {repository.environments.map((environment) => (
-            <EnvironmentRow key={environment.name} environment={environment} now={now} />
+            <EnvironmentRow
+              key={environment.name}
+              repository={repository.fullName}
+              environment={environment}
+              now={now}
+            />
           ))}
         </ol>
       )}

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import type { EventStatusFilter, EventStatusKind } from "./event-status";
 import { getRepositoryOrThrow } from "./repositories";
 
 export interface PromotionEventRow {
@@ -56,6 +57,184 @@ export async function findEnvironmentEvents(
        ORDER BY e.seq DESC LIMIT $2) t
      ORDER BY seq`,
     [envs[0].id, limit ?? null, repository.id, from ?? null, to ?? null],
+  );
+  return rows;
+}
+
+export type EventSortColumn = "at" | "ref" | "actor" | "added" | "removed";
+export const EVENT_SORT_COLUMNS: readonly EventSortColumn[] = ["at", "ref", "actor", "added", "removed"];
+
+/** One event of the release history page: the stored row plus its PR count and status. */
+export interface ReleaseHistoryEvent extends PromotionEventRow {
+  /** See eventStatusKind; computed in SQL (EVENT_STATUS_SQL) so it can be filtered on. */
+  statusKind: EventStatusKind;
+  /** Distinct PRs (synced from GitHub) merged by, or with a commit in, the event's added commits. */
+  prs: number;
+}
+
+export interface EventsPageFilter {
+  /** At or after. */
+  from?: Date;
+  /** Before. */
+  to?: Date;
+  status?: EventStatusFilter;
+  /** Exact actor (tagger, deployer or committer), case-insensitive. */
+  actor?: string;
+}
+
+export interface EventsPage {
+  repository: { id: number; fullName: string };
+  environment: { id: number; name: string; source: PromotionEventRow["source"]; pattern: string };
+  /** This page, in the requested order. */
+  events: ReleaseHistoryEvent[];
+  /** Events matching the filter, across all pages. */
+  total: number;
+  /** Events of the environment, unfiltered. */
+  environmentTotal: number;
+  /** Every actor of the environment's events (for the filter), by name; at most 500. */
+  actors: string[];
+}
+
+// Mirrors eventStatusKind() in event-status.ts.
+const EVENT_STATUS_SQL = `CASE
+  WHEN e.counted THEN CASE WHEN e.is_baseline THEN 'baseline' WHEN e.removed_count > 0 THEN 'rollback' ELSE 'success' END
+  WHEN upper(COALESCE(e.status, '')) IN ('FAILURE', 'ERROR') THEN 'failed'
+  WHEN upper(COALESCE(e.status, '')) IN ('PENDING', 'QUEUED', 'IN_PROGRESS', 'WAITING') THEN 'in-progress'
+  ELSE 'unknown' END`;
+
+const SORT_SQL: Record<EventSortColumn, string> = {
+  at: "e.seq",
+  ref: "e.ref",
+  actor: "lower(COALESCE(e.actor, c.committer_name))",
+  added: "e.added_count",
+  removed: "e.removed_count",
+};
+
+/** The environment of a repository, or NOT_FOUND naming the environments it has. */
+export async function getEnvironmentOrThrow(
+  db: Pick<Db, "pool">,
+  { repo, environment }: { repo: string; environment: string },
+): Promise<EventsPage["repository"] & { env: EventsPage["environment"] }> {
+  const repository = await getRepositoryOrThrow(db, repo);
+  const { rows } = await db.pool.query<{
+    id: number;
+    name: string;
+    source: PromotionEventRow["source"];
+    pattern: string;
+  }>(
+    "SELECT id, name, source_kind AS source, pattern FROM environment WHERE repo_id = $1 ORDER BY position",
+    [repository.id],
+  );
+  const env = rows.find((r) => r.name === environment);
+  if (!env)
+    throw new AppError(
+      "NOT_FOUND",
+      `${repository.fullName} has no environment "${environment}" (its environments: ${rows.map((r) => r.name).join(", ") || "none"})`,
+    );
+  return { id: repository.id, fullName: repository.fullName, env };
+}
+
+/**
+ * One page of an environment's release history, filtered and sorted in SQL, with the total
+ * that matches the filter: environments with thousands of events are never read whole.
+ */
+export async function findEnvironmentEventsPage(
+  db: Pick<Db, "pool">,
+  {
+    repo,
+    environment,
+    filter = {},
+    sort = { column: "at", desc: true },
+    offset = 0,
+    limit = 50,
+  }: {
+    repo: string;
+    environment: string;
+    filter?: EventsPageFilter;
+    sort?: { column: EventSortColumn; desc: boolean };
+    offset?: number;
+    limit?: number;
+  },
+): Promise<EventsPage> {
+  const { env, ...repository } = await getEnvironmentOrThrow(db, { repo, environment });
+  const matches = `($3::timestamptz IS NULL OR e.at >= $3) AND ($4::timestamptz IS NULL OR e.at < $4)
+    AND ($5::text IS NULL OR (${EVENT_STATUS_SQL}) = $5)
+    AND ($6::text IS NULL OR lower(COALESCE(e.actor, c.committer_name)) = lower($6))`;
+  const params = [
+    env.id,
+    repository.id,
+    filter.from ?? null,
+    filter.to ?? null,
+    filter.status ?? null,
+    filter.actor ?? null,
+  ];
+  const direction = sort.desc ? "DESC" : "ASC";
+  const [page, counts, actors] = await Promise.all([
+    db.pool.query<ReleaseHistoryEvent>(
+      `SELECT e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
+         COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
+         e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback,
+         ${EVENT_STATUS_SQL} AS "statusKind",
+         (SELECT count(DISTINCT n)::int FROM (
+            SELECT pr.number AS n FROM github_pull_request pr
+              JOIN "commit" mc ON mc.repo_id = pr.repo_id AND mc.sha = pr.merge_commit_sha
+             WHERE pr.repo_id = $2 AND e.added_commits @> mc.idx
+            UNION
+            SELECT prc.pr_number FROM github_pull_request_commit prc
+              JOIN "commit" pc ON pc.repo_id = prc.repo_id AND pc.sha = prc.sha
+             WHERE prc.repo_id = $2 AND e.added_commits @> pc.idx) p) AS prs
+       FROM promotion_event e JOIN "commit" c ON c.repo_id = $2 AND c.idx = e.commit_idx
+       WHERE e.env_id = $1 AND ${matches}
+       ORDER BY ${SORT_SQL[sort.column]} ${direction}, e.seq ${direction}
+       LIMIT $7 OFFSET $8`,
+      [...params, limit, offset],
+    ),
+    db.pool.query<{ total: number; all: number }>(
+      `SELECT count(*) FILTER (WHERE ${matches})::int AS total, count(*)::int AS all
+       FROM promotion_event e JOIN "commit" c ON c.repo_id = $2 AND c.idx = e.commit_idx
+       WHERE e.env_id = $1`,
+      params,
+    ),
+    db.pool.query<{ actor: string }>(
+      `SELECT DISTINCT COALESCE(e.actor, c.committer_name) AS actor
+       FROM promotion_event e JOIN "commit" c ON c.repo_id = $2 AND c.idx = e.commit_idx
+       WHERE e.env_id = $1 ORDER BY 1 LIMIT 500`,
+      [env.id, repository.id],
+    ),
+  ]);
+  return {
+    repository,
+    environment: env,
+    events: page.rows,
+    total: counts.rows[0]?.total ?? 0,
+    environmentTotal: counts.rows[0]?.all ?? 0,
+    actors: actors.rows.map((r) => r.actor).filter(Boolean),
+  };
+}
+
+export interface LatestEvent extends PromotionEventRow {
+  environment: string;
+  statusKind: EventStatusKind;
+  headline: string;
+}
+
+/** The latest events of a repository across its environments, newest first. */
+export async function findLatestEvents(
+  db: Pick<Db, "pool">,
+  { repoId, limit = 15 }: { repoId: number; limit?: number },
+): Promise<LatestEvent[]> {
+  const { rows } = await db.pool.query<LatestEvent>(
+    `SELECT env.name AS environment, e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+       e.source, e.ref, e.sha, COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status,
+       e.is_baseline AS baseline, e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback,
+       ${EVENT_STATUS_SQL} AS "statusKind", split_part(c.message, E'\\n', 1) AS headline
+     FROM environment env
+     JOIN promotion_event e ON e.env_id = env.id
+     JOIN "commit" c ON c.repo_id = env.repo_id AND c.idx = e.commit_idx
+     WHERE env.repo_id = $1
+     ORDER BY e.at DESC, env.position DESC, e.seq DESC
+     LIMIT $2`,
+    [repoId, limit],
   );
   return rows;
 }

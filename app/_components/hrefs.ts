@@ -1,0 +1,27 @@
+// Every dashboard link is built here: names come from the database (tags, branches, env
+// names are the repository owner's text), so each path segment is encoded.
+
+const seg = encodeURIComponent;
+
+/** "owner/name" → "/repos/owner/name". */
+export function repoHref(fullName: string): string {
+  const [owner = "", name = ""] = fullName.split("/", 2);
+  return `/repos/${seg(owner)}/${seg(name)}`;
+}
+
+export function envHref(fullName: string, env: string): string {
+  return `${repoHref(fullName)}/envs/${seg(env)}`;
+}
+
+export function eventHref(fullName: string, env: string, seq: number): string {
+  return `${envHref(fullName, env)}/events/${seq}`;
+}
+
+/** The compare page: `/repos/{owner}/{name}/compare/{a}...{b}` (each side a ref, SHA or env). */
+export function compareHref(fullName: string, a: string, b: string): string {
+  return `${repoHref(fullName)}/compare/${seg(a)}...${seg(b)}`;
+}
+
+export function searchHref(q: string): string {
+  return `/search?q=${seg(q)}`;
+}
