@@ -77,7 +77,7 @@ test("overview → repository → environment → release", async ({ page }) => 
   await expect(crumbs.nth(0)).toContainText("acme/shop");
   await expect(crumbs.nth(1)).toContainText("prod");
   // The demo's latest prod tag is a rollback: its removed commits are listed, with their count.
-  const removed = Number(await page.getByTestId("removed-count").innerText());
+  const removed = Number(await page.getByTestId("removed-count").textContent());
   expect(removed).toBeGreaterThan(0);
   const previous = prodTags.at(-2)!;
   expect(removed).toBe(Number(git("rev-list", "--count", `${prodTags.at(-1)}..${previous}`)));
