@@ -13,14 +13,16 @@ import type { TEnvironmentConfig } from "../lib/config/schema";
 import { openDatabase } from "../lib/db/client";
 import { applyMigrations } from "../lib/db/migrate";
 import { createEmptyDatabase } from "../lib/db/testing/databases";
-import { buildHistory, mulberry32 } from "../lib/git/testing/build-history";
+import { mulberry32 } from "../lib/git/testing/build-history";
 import { diffRevisions } from "../lib/lineage/diff";
 import { getCommitGraph } from "../lib/lineage/graph-cache";
 import { getRepositoryOrThrow } from "../lib/lineage/repositories";
 import { rangeDiff } from "../lib/lineage/walk";
 import { findWhere } from "../lib/lineage/where";
 import { runGithubSyncBench } from "./github-sync";
+import { ensureHistory } from "./history";
 import { summarise } from "./stats";
+import { runWebBench } from "./web";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const REPO = "bench/history";
@@ -48,27 +50,6 @@ async function timeProcess(
     child.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
   });
   return (performance.now() - started) / 1000;
-}
-
-function ensureHistory(): { dir: string; generated: string | null } {
-  if (process.env.BENCH_REPO) return { dir: path.resolve(process.env.BENCH_REPO), generated: null };
-  const commits = Number(process.env.BENCH_COMMITS ?? 80_000);
-  const tags = Number(process.env.BENCH_TAGS ?? 1_000);
-  const dir = path.join(ROOT, ".bench", `history-${commits}-${tags}`);
-  if (!existsSync(path.join(dir, ".git"))) {
-    mkdirSync(dir, { recursive: true });
-    log(`generating a history of ${commits} commits and ${tags} tags in ${path.relative(ROOT, dir)}`);
-    buildHistory(dir, {
-      seed: 42,
-      commits,
-      tags,
-      octopus: true,
-      crissCross: true,
-      maintenanceBranches: 5,
-      rollbackTags: 10,
-    });
-  }
-  return { dir, generated: `${commits} commits, ${tags} tags (seed 42)` };
 }
 
 async function main() {
@@ -273,6 +254,8 @@ async function main() {
   writeFileSync(path.join(ROOT, ".bench", "last.json"), `${JSON.stringify(results, null, 2)}\n`);
 }
 
-// BENCH_ONLY=import or BENCH_ONLY=github runs one half.
-if (process.env.BENCH_ONLY !== "github") await main();
-if (process.env.BENCH_ONLY !== "import") await runGithubSyncBench();
+// BENCH_ONLY=import, github or web runs one part; web (the built app under load) runs only then.
+const only = process.env.BENCH_ONLY;
+if (!only || only === "import") await main();
+if (!only || only === "github") await runGithubSyncBench();
+if (only === "web") await runWebBench();

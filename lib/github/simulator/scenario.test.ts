@@ -226,3 +226,29 @@ describe("advanceScenario", () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 });
+
+describe("createScenario options: owner and hostile", () => {
+  it("puts hostile strings in the last repository only and leaves the others as without the option", async () => {
+    const { HOSTILE_BRANCHES, HOSTILE_LOGINS, HOSTILE_TAGS } = await import(
+      "../../git/testing/hostile-strings.ts"
+    );
+    const plain = createScenario({ seed: 5, size: "medium", owner: "globex" });
+    const hostile = createScenario({ seed: 5, size: "medium", owner: "globex", hostile: true });
+    expect(hostile.repos.map((r) => `${r.owner}/${r.name}`)).toEqual([
+      "globex/shop",
+      "globex/api",
+      "globex/web",
+    ]);
+    expect(hostile.hostileRepo).toBe("globex/web");
+    expect(JSON.stringify(hostile.repos.slice(0, 2))).toBe(JSON.stringify(plain.repos.slice(0, 2)));
+    const web = hostile.repos[2] as RepoRec;
+    expect(web.tags.map((t) => t.name)).toEqual(expect.arrayContaining([...HOSTILE_TAGS]));
+    expect(Object.keys(web.branches)).toEqual(expect.arrayContaining([...HOSTILE_BRANCHES]));
+    expect(web.pullRequests.map((p) => p.author)).toEqual(expect.arrayContaining([...HOSTILE_LOGINS]));
+    expect(web.deployments.some((d) => d.ref === HOSTILE_TAGS[0])).toBe(true);
+  });
+
+  it("refuses an owner GitHub would not accept", () => {
+    expect(() => createScenario({ seed: 1, owner: "a/b" })).toThrow(/owner must be a GitHub login/);
+  });
+});

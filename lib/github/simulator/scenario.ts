@@ -1,3 +1,10 @@
+import {
+  HOSTILE_BRANCHES,
+  HOSTILE_DISPLAY_NAMES,
+  HOSTILE_LOGINS,
+  HOSTILE_MESSAGES,
+  HOSTILE_TAGS,
+} from "../../git/testing/hostile-strings.ts";
 import { hash32, Rng, sha1Hex } from "./prng.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -327,7 +334,8 @@ export type ScenarioEventKind =
   | "ci-rerun"
   | "xss-title"
   | "csv-injection-text"
-  | "quoted-branch";
+  | "quoted-branch"
+  | "hostile-text";
 
 /** Index of the deliberately planted audit-relevant situations, so tests need not search for them. */
 export interface ScenarioEvent {
@@ -412,11 +420,21 @@ export interface Scenario {
   advances: number;
   /** Cycles added by `advanceScenario` so far. */
   steps: number;
+  /** The repository ("owner/name") written with HOSTILE_* strings; absent unless asked for. */
+  hostileRepo?: string;
 }
 
 export interface CreateScenarioOptions {
   seed: number;
   size?: SizeName | Partial<ScenarioCounts>;
+  /** Owner of every repository (default "acme"): lets a scenario sit beside other data named acme/…. */
+  owner?: string;
+  /**
+   * The last repository gets attacker-controlled text (lib/git/testing/hostile-strings.ts): commit
+   * messages, PR titles, branch and tag names, and PR authors whose login and name are markup.
+   * The other repositories are exactly what they are without the option.
+   */
+  hostile?: boolean;
 }
 
 export interface AdvanceOptions {
@@ -478,6 +496,19 @@ const BUMPS = ["lodash", "axios", "express", "zod", "pg", "undici", "semver", "w
 const XSS_TITLE = "Improve search results <img src=x onerror=alert(1)>";
 const CSV_INJECTION = "=cmd|' /C calc'!A0";
 const QUOTED_BRANCH = 'feature/"quoted"';
+
+/** Extra accounts of a hostile scenario: markup in login and display name. */
+function hostileUsers(first: number): UserRec[] {
+  return HOSTILE_LOGINS.map((login, i) => ({
+    login,
+    databaseId: first + i,
+    name: HOSTILE_DISPLAY_NAMES[i % HOSTILE_DISPLAY_NAMES.length] as string,
+    email: `hostile-${i + 1}@acme.example`,
+    type: "User" as const,
+    canPush: true,
+    association: "MEMBER" as const,
+  }));
+}
 
 function buildUsers(): UserRec[] {
   const users: UserRec[] = [];
@@ -669,6 +700,7 @@ class RepoBuilder {
   private readonly deploymentById = new Map<number, DeploymentRec>();
   private readonly inMain = new Set<string>();
   private readonly ri: number;
+  private readonly hostile: boolean;
 
   constructor(
     private readonly scn: Scenario,
@@ -677,6 +709,7 @@ class RepoBuilder {
   ) {
     this.users = new Map(scn.users.map((u) => [u.login, u]));
     this.ri = scn.repos.indexOf(repo);
+    this.hostile = scn.hostileRepo === repoSlug(repo);
     for (const c of repo.commits) this.byOid.set(c.oid, c);
     for (const d of repo.deployments) this.deploymentById.set(d.databaseId, d);
     if (repo.branches.main) this.markMain(repo.branches.main);
@@ -910,6 +943,7 @@ class RepoBuilder {
   }
 
   private message(): string {
+    if (this.hostile && this.rng.chance(0.4)) return this.rng.pick(HOSTILE_MESSAGES);
     const headline = `${this.rng.pick(VERBS)} ${this.rng.pick(NOUNS)}`;
     if (!this.rng.chance(0.4)) return headline;
     return `${headline}\n\nThe previous behaviour broke when the ${this.rng.pick(NOUNS)} was empty.\nRefs #${this.rng.int(1, 999)}`;
@@ -1347,7 +1381,9 @@ class RepoBuilder {
     pr.reviewDecision = reviewDecisionOf(pr);
     this.touch(pr, date);
     // Most merged head branches are deleted automatically; a few linger like on real repos.
-    if (pr.headRefName !== QUOTED_BRANCH && pr.headRefName !== "test" && !this.rng.chance(0.1)) {
+    const keep =
+      pr.headRefName === QUOTED_BRANCH || (HOSTILE_BRANCHES as readonly string[]).includes(pr.headRefName);
+    if (!keep && pr.headRefName !== "test" && !this.rng.chance(0.1)) {
       delete this.repo.branches[pr.headRefName];
     }
     this.ci(commit.oid, base, "push", merger);
@@ -1404,7 +1440,7 @@ class RepoBuilder {
   private startFeature(k: number): PendingFeature {
     const story = this.story(k);
     const isBot = k === 1 || (k >= SCHEDULED_STORIES.length && this.rng.chance(0.04));
-    const author = isBot ? DEPENDABOT : this.rng.pick(DEVS);
+    let author = isBot ? DEPENDABOT : this.rng.pick(DEVS);
     const noun = this.rng.pick(NOUNS);
     let branch: string;
     let title: string;
@@ -1417,6 +1453,14 @@ class RepoBuilder {
       branch = k === 6 && this.ri === 0 ? QUOTED_BRANCH : `feature/${noun.replace(/ /g, "-")}-${k + 1}`;
       title = k === 2 && this.ri === 0 ? XSS_TITLE : `${this.rng.pick(VERBS)} ${noun}`;
     }
+    // A hostile repository: each hostile branch once (kept after the merge, so they stay branch
+    // heads), a hostile title on every other PR, every fourth PR by an account whose login is markup.
+    const hostileBranch = this.hostile && !isBot && k % 3 === 0 && k / 3 < HOSTILE_BRANCHES.length;
+    const hostileTitle = this.hostile && !isBot && k % 2 === 0;
+    if (hostileBranch) branch = HOSTILE_BRANCHES[k / 3] as string;
+    if (hostileTitle) title = (this.rng.pick(HOSTILE_MESSAGES).split("\n")[0] as string).trim();
+    if (hostileTitle && k % 4 === 0) author = HOSTILE_LOGINS[(k / 4) % HOSTILE_LOGINS.length] as string;
+    const hostileText = hostileBranch || hostileTitle;
     const base = this.repo.branches.test as string;
     const n = isBot ? 1 : Math.max(1, this.rng.count(this.g.rates.featureCommits));
     const commits: string[] = [];
@@ -1441,6 +1485,7 @@ class RepoBuilder {
     this.ci(pr.headRefOid, branch, "pull_request", author);
     if (isBot) this.event({ kind: "bot-pr", pr: pr.number });
     if (title === XSS_TITLE) this.event({ kind: "xss-title", pr: pr.number });
+    if (hostileText) this.event({ kind: "hostile-text", pr: pr.number, note: "PR title, branch or author" });
     if (branch === QUOTED_BRANCH) this.event({ kind: "quoted-branch", pr: pr.number });
     for (let i = this.rng.count(this.g.rates.devDeploys); i > 0; i--) {
       const creator = this.rng.chance(0.3) || isBot ? ACTIONS_BOT : author;
@@ -1548,7 +1593,9 @@ class RepoBuilder {
     if (this.inMain.has(test)) return;
     this.g.mergedSinceRelease = 0;
     const r = ++this.g.releaseCount;
-    const version = `v1.${r}.0`;
+    // A hostile repository's first releases are tagged with markup: tag names reach deployments,
+    // releases and the environments' refs.
+    const version = this.hostile && r <= HOSTILE_TAGS.length ? (HOSTILE_TAGS[r - 1] as string) : `v1.${r}.0`;
     const manager = RELEASE_MANAGERS[r % 2] as string;
     const otherManager = RELEASE_MANAGERS[(r + 1) % 2] as string;
     // A release PR lists every commit of test that main does not have yet.
@@ -1573,6 +1620,8 @@ class RepoBuilder {
     // Build once, promote many: the release commit goes to test first, then to prod.
     this.deploy("test", merge.oid, "main", manager, { outcome: "SUCCESS" });
     this.tag(version, merge.oid, manager, r % 3 === 2 ? "lightweight" : "annotated");
+    if (version !== `v1.${r}.0`)
+      this.event({ kind: "hostile-text", tag: version, sha: merge.oid, note: "tag name" });
     if (r % 3 !== 2 || r % 5 === 0)
       this.addRelease(version, manager, { prerelease: r % 7 === 4, draft: r % 11 === 6 });
 
@@ -1818,14 +1867,14 @@ function environmentsFor(ri: number): EnvironmentRec[] {
   ];
 }
 
-function newRepo(scn: Scenario, ri: number, perRepo: ScenarioCounts): RepoRec {
+function newRepo(scn: Scenario, ri: number, perRepo: ScenarioCounts, owner: string): RepoRec {
   const name = REPO_NAMES[ri] ?? `svc-${ri + 1}`;
   const start = Date.parse(scn.baseTime) + ri * 3 * 3600_000;
   const expectedCycles = Math.max(MIN_CYCLES, perRepo.pullRequests / (1 + 1 / RELEASE_EVERY));
   const commitsPerCycle = perRepo.commits / expectedCycles;
   const extraDeploys = Math.max(0, perRepo.deployments / expectedCycles - 2 / RELEASE_EVERY);
   return {
-    owner: OWNER,
+    owner,
     name,
     databaseId: 500_000_000 + ri,
     createdAt: iso(start),
@@ -1898,13 +1947,17 @@ export function createScenario(opts: CreateScenarioOptions): Scenario {
     advances: 0,
     steps: 0,
   };
+  if (opts.owner !== undefined && !/^[A-Za-z0-9-]{1,39}$/.test(opts.owner))
+    throw new Error(`owner must be a GitHub login (letters, digits, hyphens): ${opts.owner}`);
+  if (opts.hostile) scn.users.push(...hostileUsers(90_001));
   const perRepo: ScenarioCounts = {
     repos: 1,
     commits: Math.ceil(counts.commits / counts.repos),
     pullRequests: Math.ceil(counts.pullRequests / counts.repos),
     deployments: Math.ceil(counts.deployments / counts.repos),
   };
-  for (let ri = 0; ri < counts.repos; ri++) scn.repos.push(newRepo(scn, ri, perRepo));
+  for (let ri = 0; ri < counts.repos; ri++) scn.repos.push(newRepo(scn, ri, perRepo, opts.owner ?? OWNER));
+  if (opts.hostile) scn.hostileRepo = repoSlug(scn.repos[scn.repos.length - 1] as RepoRec);
   for (const repo of scn.repos) {
     const builder = new RepoBuilder(scn, repo, new Rng(`${seed}:${repo.name}:create`));
     builder.bootstrap();

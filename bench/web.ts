@@ -1,0 +1,329 @@
+// Web benchmark (BENCH_ONLY=web npm run bench): the production build (`next build`, then
+// `next start` on a loopback port against a scratch database) answering every API endpoint and
+// page under 10 concurrent clients (autocannon), with the benchmark's history imported: 80,000
+// commits and about 1,000 events per environment by default (BENCH_COMMITS / BENCH_TAGS for a
+// quicker run). Each route gets a bounded number of requests (BENCH_WEB_REQUESTS, default 300)
+// and at most BENCH_WEB_SECONDS (default 30); latency is measured per response, p50/p95 printed
+// beside the target. A route that answers 404 is "not built" (pages are being added in
+// parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build.
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { promisify } from "node:util";
+import autocannon from "autocannon";
+import type { TEnvironmentConfig } from "../lib/config/schema";
+import { openDatabase } from "../lib/db/client";
+import { applyMigrations } from "../lib/db/migrate";
+import { createEmptyDatabase } from "../lib/db/testing/databases";
+import { mulberry32 } from "../lib/git/testing/build-history";
+import { ensureHistory } from "./history";
+import { summarise } from "./stats";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OWNER = "bench";
+const NAME = "web";
+const REPO = `${OWNER}/${NAME}`;
+/** A branch whose first-parent chain is this long gives its environment as many events. */
+const BRANCH_EVENTS = 1000;
+const CONNECTIONS = 10;
+const run = promisify(execFile);
+
+function log(line: string) {
+  process.stderr.write(`bench web: ${line}\n`);
+}
+
+interface Route {
+  kind: "api" | "page";
+  name: string;
+  /** p95 target in ms. */
+  target: number;
+  /** Paths requested in turn (several, so one cached answer cannot stand for all). */
+  paths: string[];
+}
+
+interface Fixture {
+  shas: string[];
+  /** Pairs of consecutive prod tags, for diff and compare. */
+  tagPairs: [string, string][];
+  prodSeqs: number[];
+  term: string;
+}
+
+/**
+ * Every endpoint and page the dashboard has or is getting. Pages answer 404 until they are
+ * built; they are listed anyway so the bench measures them the day they land.
+ */
+function routes(f: Fixture): Route[] {
+  const repo = `/repos/${OWNER}/${NAME}`;
+  const api = `/api/v1${repo}`;
+  const q = encodeURIComponent;
+  const diffs = f.tagPairs.map(([a, b]) => `from=${q(a)}&to=${q(b)}`);
+  return [
+    { kind: "api", name: "GET /api/v1/repos", target: 300, paths: ["/api/v1/repos"] },
+    {
+      kind: "api",
+      name: "GET …/where?rev=SHA",
+      target: 100,
+      paths: f.shas.map((s) => `${api}/where?rev=${s}`),
+    },
+    {
+      kind: "api",
+      name: "GET …/diff?from=TAG&to=TAG",
+      target: 300,
+      paths: diffs.map((d) => `${api}/diff?${d}`),
+    },
+    { kind: "api", name: "GET …/envs/prod/events", target: 300, paths: [`${api}/envs/prod/events`] },
+    { kind: "api", name: "GET …/envs/dev/events", target: 300, paths: [`${api}/envs/dev/events`] },
+    { kind: "api", name: "GET …/commits/SHA", target: 300, paths: f.shas.map((s) => `${api}/commits/${s}`) },
+    { kind: "page", name: "/", target: 300, paths: ["/"] },
+    { kind: "page", name: "/repos/{o}/{n}", target: 300, paths: [repo] },
+    { kind: "page", name: "/repos/{o}/{n}/envs/prod", target: 300, paths: [`${repo}/envs/prod`] },
+    { kind: "page", name: "/repos/{o}/{n}/envs/dev", target: 300, paths: [`${repo}/envs/dev`] },
+    {
+      kind: "page",
+      name: "/repos/{o}/{n}/envs/prod/events/{seq}",
+      target: 300,
+      paths: f.prodSeqs.map((s) => `${repo}/envs/prod/events/${s}`),
+    },
+    {
+      kind: "page",
+      name: "/repos/{o}/{n}/compare?from&to",
+      target: 300,
+      paths: diffs.map((d) => `${repo}/compare?${d}`),
+    },
+    {
+      kind: "page",
+      name: "/repos/{o}/{n}/commits/{sha}",
+      target: 300,
+      paths: f.shas.map((s) => `${repo}/commits/${s}`),
+    },
+    { kind: "page", name: "/search?q=", target: 300, paths: [`/search?q=${q(f.term)}`] },
+    { kind: "page", name: "/sync", target: 300, paths: ["/sync"] },
+  ];
+}
+
+/** A bare copy of the history with one extra branch, so the import bench's clone stays as it is. */
+async function webClone(history: string): Promise<string> {
+  const dir = `${history}-web.git`;
+  if (!existsSync(path.join(dir, "HEAD"))) {
+    await run("git", ["clone", "--quiet", "--bare", "--local", history, dir]);
+    const chain = (
+      await run("git", ["-C", dir, "rev-list", "--first-parent", "--reverse", "main"], { maxBuffer: 1 << 28 })
+    ).stdout
+      .split("\n")
+      .filter(Boolean);
+    const at = chain[Math.min(BRANCH_EVENTS, chain.length) - 1]!;
+    await run("git", ["-C", dir, "update-ref", "refs/heads/release-train", at]);
+  }
+  return dir;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function nextBin(): string {
+  return path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+}
+
+async function waitForServer(base: string, child: ReturnType<typeof spawn>): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/api/v1/repos`);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("next start did not answer within 120 s");
+}
+
+interface Measured {
+  status: "ok" | "not built" | "error";
+  p50: number;
+  p95: number;
+  n: number;
+  errors: number;
+  note?: string;
+}
+
+async function measure(base: string, route: Route, amount: number, seconds: number): Promise<Measured> {
+  // One request first: a 404 means the page is not there yet; it also warms the route.
+  const first = await fetch(`${base}${route.paths[0]}`);
+  await first.arrayBuffer();
+  if (first.status === 404) return { status: "not built", p50: 0, p95: 0, n: 0, errors: 0 };
+  if (!first.ok) return { status: "error", p50: 0, p95: 0, n: 0, errors: 1, note: `HTTP ${first.status}` };
+  for (const p of route.paths.slice(1, 10)) await (await fetch(`${base}${p}`)).arrayBuffer();
+
+  const times: number[] = [];
+  let errors = 0;
+  let next = 0;
+  let done!: (err?: Error) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    done = (err) => (err ? reject(err) : resolve());
+  });
+  const instance = autocannon(
+    {
+      url: base,
+      connections: CONNECTIONS,
+      amount,
+      duration: seconds,
+      timeout: 30,
+      requests: [{ setupRequest: (req) => ({ ...req, path: route.paths[next++ % route.paths.length]! }) }],
+    },
+    (err) => done(err ?? undefined),
+  );
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 400) errors++;
+    times.push(responseTime);
+  });
+  // autocannon stops at `amount` requests; this bounds the time as well.
+  const stop = setTimeout(() => instance.stop(), seconds * 1000 + 5000);
+  await finished;
+  clearTimeout(stop);
+  const s = summarise(times);
+  return {
+    status: errors ? "error" : "ok",
+    ...s,
+    errors,
+    note: errors ? `${errors} responses ≥ 400` : undefined,
+  };
+}
+
+export async function runWebBench(): Promise<void> {
+  const { dir: history, generated } = ensureHistory();
+  const clone = await webClone(history);
+  const environments: TEnvironmentConfig[] = [
+    { name: "dev", source: { branch: "release-train" } },
+    { name: "test", source: { tags: "rc-*" } },
+    // Every tag, not just v*: the generated history's 1,000 tags make about 1,000 events here
+    // (v* alone is under half of them), the size the targets are set for.
+    { name: "prod", source: { tags: "*" } },
+  ];
+  const scratch = process.env.DATABASE_URL ? null : await createEmptyDatabase("lineage_bench_web");
+  const url = process.env.DATABASE_URL ?? scratch!.url;
+  let server: ReturnType<typeof spawn> | undefined;
+  try {
+    await applyMigrations({ connectionString: url });
+    log(`importing ${generated ?? history} as ${REPO}`);
+    await run(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(ROOT, "bench/import-child.ts"),
+        clone,
+        REPO,
+        JSON.stringify(environments),
+        url,
+      ],
+      {
+        cwd: ROOT,
+        maxBuffer: 1 << 24,
+      },
+    );
+
+    const db = await openDatabase({ url, migrate: false });
+    let fixture: Fixture;
+    let envCounts: { name: string; events: number }[];
+    try {
+      envCounts = (
+        await db.pool.query(
+          `SELECT e.name, count(p.*)::int AS events FROM environment e LEFT JOIN promotion_event p ON p.env_id = e.id
+            GROUP BY e.name, e.position ORDER BY e.position`,
+        )
+      ).rows;
+      const rng = mulberry32(7);
+      const { rows: shaRows } = await db.pool.query(
+        "SELECT sha FROM commit c JOIN repository r ON r.id = c.repo_id WHERE r.full_name = $1 ORDER BY c.idx",
+        [REPO],
+      );
+      const shas = Array.from(
+        { length: 100 },
+        () => shaRows[Math.floor(rng() * shaRows.length)]!.sha as string,
+      );
+      const { rows: prod } = await db.pool.query(
+        `SELECT p.seq, p.ref FROM promotion_event p JOIN environment e ON e.id = p.env_id
+          WHERE e.name = 'prod' AND p.counted ORDER BY p.seq`,
+      );
+      const tagPairs: [string, string][] = [];
+      for (let k = 0; k < 50 && prod.length > 1; k++) {
+        const i = 1 + Math.floor(rng() * (prod.length - 1));
+        tagPairs.push([prod[i - 1].ref, prod[i].ref]);
+      }
+      const prodSeqs = Array.from({ length: 50 }, () => prod[Math.floor(rng() * prod.length)]?.seq as number);
+      fixture = { shas, tagPairs, prodSeqs, term: "fix" };
+    } finally {
+      await db.close();
+    }
+    log(`events per environment: ${envCounts.map((e) => `${e.name} ${e.events}`).join(", ")}`);
+
+    if (process.env.BENCH_WEB_SKIP_BUILD === "1" && existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+      log("reusing the existing .next build");
+    } else {
+      log("next build");
+      const started = performance.now();
+      await run(process.execPath, [nextBin(), "build"], { cwd: ROOT, maxBuffer: 1 << 26 });
+      log(`next build took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = spawn(
+      process.execPath,
+      [nextBin(), "start", "--hostname", "127.0.0.1", "--port", String(port)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: url, NODE_ENV: "production" },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
+    await waitForServer(base, server);
+    log(`next start ready on ${base}`);
+
+    const amount = Number(process.env.BENCH_WEB_REQUESTS ?? 300);
+    const seconds = Number(process.env.BENCH_WEB_SECONDS ?? 30);
+    const results: Record<string, Measured & { target: number; kind: string }> = {};
+    const lines = [
+      `web: ${generated ?? history}; events per environment ${envCounts.map((e) => `${e.name} ${e.events}`).join(", ")}; ${CONNECTIONS} concurrent clients, ≤ ${amount} requests or ${seconds} s per route`,
+    ];
+    for (const route of routes(fixture)) {
+      const m = await measure(base, route, amount, seconds);
+      results[route.name] = { ...m, target: route.target, kind: route.kind };
+      const label = `${route.kind === "api" ? "API " : "page"} ${route.name}`.padEnd(46);
+      const line =
+        m.status === "not built"
+          ? `n/a  ${label} not built (404)`
+          : m.status === "error" && m.n === 0
+            ? `MISS ${label} ${m.note}`
+            : `${m.status === "ok" && m.p95 <= route.target ? "ok  " : "MISS"} ${label} p50 ${m.p50.toFixed(0)} ms  p95 ${m.p95.toFixed(0)} ms  (n=${m.n}${m.note ? `; ${m.note}` : ""}; target p95 ≤ ${route.target} ms)`;
+      log(line);
+      lines.push(line);
+    }
+    process.stdout.write(`\n${lines.join("\n")}\n`);
+    const file = path.join(ROOT, ".bench", "last.json");
+    mkdirSync(path.dirname(file), { recursive: true });
+    const previous = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+    writeFileSync(
+      file,
+      `${JSON.stringify({ ...previous, web: { history: generated ?? history, envCounts, results } }, null, 2)}\n`,
+    );
+  } finally {
+    if (server && server.exitCode === null) {
+      server.kill("SIGTERM");
+      await new Promise((r) => server!.once("exit", r));
+    }
+    await scratch?.drop();
+  }
+}
