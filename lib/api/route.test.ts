@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { pageLists } from "./paging";
 
 vi.mock("server-only", () => ({}));
 const withDb = vi.fn();
@@ -126,20 +125,5 @@ describe("apiRoute", () => {
     const res = await handler(request("/api/v1/repos"), { params: Promise.resolve({}) });
     expect(res.status).toBe(503);
     expect((await res.json()).error.code).toBe("DATABASE_UNAVAILABLE");
-  });
-});
-
-describe("pageLists", () => {
-  it("cuts every list to the page and counts each in totals, keeping the other fields", () => {
-    const doc = { from: "a", added: [1, 2, 3, 4, 5], removed: [9], dropped: null };
-    expect(pageLists(doc, { page: 2, perPage: 2 })).toEqual({
-      from: "a",
-      added: [3, 4],
-      removed: [],
-      dropped: null,
-      totals: { added: 5, removed: 1 },
-      page: 2,
-      perPage: 2,
-    });
   });
 });
