@@ -1,4 +1,0 @@
-export interface PageRequest {
-  page: number;
-  perPage: number;
-}
