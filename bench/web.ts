@@ -59,6 +59,7 @@ function routes(f: Fixture): Route[] {
   const api = `/api/v1${repo}`;
   const q = encodeURIComponent;
   const diffs = f.tagPairs.map(([a, b]) => `from=${q(a)}&to=${q(b)}`);
+  const ranges = f.tagPairs.map(([a, b]) => `${q(a)}...${q(b)}`);
   return [
     { kind: "api", name: "GET /api/v1/repos", target: 300, paths: ["/api/v1/repos"] },
     {
@@ -68,10 +69,11 @@ function routes(f: Fixture): Route[] {
       paths: f.shas.map((s) => `${api}/where?rev=${s}`),
     },
     {
+      // A page of each list, as the compare page and a script paging through a diff ask.
       kind: "api",
-      name: "GET …/diff?from=TAG&to=TAG",
+      name: "GET …/diff?from=TAG&to=TAG&perPage=100",
       target: 300,
-      paths: diffs.map((d) => `${api}/diff?${d}`),
+      paths: diffs.map((d) => `${api}/diff?${d}&perPage=100`),
     },
     { kind: "api", name: "GET …/envs/prod/events", target: 300, paths: [`${api}/envs/prod/events`] },
     { kind: "api", name: "GET …/envs/dev/events", target: 300, paths: [`${api}/envs/dev/events`] },
@@ -88,9 +90,9 @@ function routes(f: Fixture): Route[] {
     },
     {
       kind: "page",
-      name: "/repos/{o}/{n}/compare?from&to",
+      name: "/repos/{o}/{n}/compare/{a}...{b}",
       target: 300,
-      paths: diffs.map((d) => `${repo}/compare?${d}`),
+      paths: ranges.map((r) => `${repo}/compare/${r}`),
     },
     {
       kind: "page",
