@@ -63,7 +63,7 @@ export default async function SearchPage({ searchParams }: Props) {
   const intro = (
     <div className="page__intro">
       <h1>Search</h1>
-      <form action="/search" method="get" className="compare-form" role="search">
+      <form action="/search" method="get" className="compare-form">
         <label htmlFor="search-page-q">SHA prefix, tag, branch, #PR or words</label>
         <input
           id="search-page-q"
