@@ -381,6 +381,9 @@ function git(args: string[], input?: string): string {
   });
 }
 
+const HOSTILE_TAG = "demo<svg/onload=alert(1)>";
+const HOSTILE_BRANCH = "feature/<i>x</i>";
+
 function buildSampleRepository(): number {
   rmSync(REPO_DIR, { recursive: true, force: true });
   mkdirSync(REPO_DIR, { recursive: true });
@@ -389,6 +392,10 @@ function buildSampleRepository(): number {
   git(["fast-import", "--quiet", "--done"], stream);
   // fast-import writes objects only; check out develop so the clone looks like any other.
   git(["reset", "--quiet", "--hard", "develop"]);
+  // Names with markup in them (git allows it): the dashboard must show them as text and
+  // encode them in links. Outside every environment's pattern, so no event changes.
+  git(["tag", HOSTILE_TAG, "develop~3"]);
+  git(["branch", HOSTILE_BRANCH, "develop~1"]);
   return commits;
 }
 
