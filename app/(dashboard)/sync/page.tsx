@@ -142,7 +142,7 @@ export default async function SyncPage() {
           <h2 id="repos-heading" className="section__title">
             Per repository
           </h2>
-          <ul className="env-grid env-cards">
+          <ul className="sync-cards">
             {repositories.map((r) => {
               const mine = r.lastSync?.perRepo.find((p) => p.repo.toLowerCase() === r.repo.toLowerCase());
               const written = mine ? Object.entries(mine.written) : [];
@@ -153,7 +153,7 @@ export default async function SyncPage() {
                   )
                 : null;
               return (
-                <li key={r.repo} className="env-card" data-testid="sync-repo" data-repo={r.repo}>
+                <li key={r.repo} className="card sync-card" data-testid="sync-repo" data-repo={r.repo}>
                   <header className="env-card__header">
                     <Link className="env-card__name" href={repoHref(r.repo)}>
                       {r.repo}
