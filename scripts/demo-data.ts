@@ -388,8 +388,15 @@ export function buildSampleRepository(dir: string): number {
   git(dir, ["fast-import", "--quiet", "--done"], stream);
   // fast-import writes objects only; check out develop so the clone looks like any other.
   git(dir, ["reset", "--quiet", "--hard", "develop"]);
+  // Names with markup in them (git allows it): the dashboard must show them as text and
+  // encode them in links. Outside every environment's pattern, so no event changes.
+  git(dir, ["tag", HOSTILE_TAG, "develop~3"]);
+  git(dir, ["branch", HOSTILE_BRANCH, "develop~1"]);
   return commits;
 }
+
+export const HOSTILE_TAG = "demo<svg/onload=alert(1)>";
+export const HOSTILE_BRANCH = "feature/<i>x</i>";
 
 export interface DemoDataOptions {
   db: Db;

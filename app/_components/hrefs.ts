@@ -25,3 +25,12 @@ export function compareHref(fullName: string, a: string, b: string): string {
 export function searchHref(q: string): string {
   return `/search?q=${seg(q)}`;
 }
+
+/** A commit's lineage page; `sha` may be any revision the CLI accepts. */
+export function commitHref(fullName: string, sha: string): string {
+  return `${repoHref(fullName)}/commits/${seg(sha)}`;
+}
+
+export function syncHref(): string {
+  return "/sync";
+}

@@ -20,3 +20,16 @@ export function parseSeqParam(seq: string): number | null {
   if (!/^\d{1,9}$/.test(seq)) return null;
   return Number(seq);
 }
+
+/**
+ * A dynamic segment as the visitor typed it. Next 16 hands params over still percent-encoded
+ * ("feature%2Fx"), and hrefs.ts encodes every segment once, so decoding once restores the
+ * name; text that is not valid percent-encoding is taken as it is.
+ */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

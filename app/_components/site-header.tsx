@@ -34,6 +34,9 @@ export function SiteHeader() {
           <StoredRepoSwitcher />
         </Suspense>
         <SearchBox />
+        <Link href="/sync" className="site-header__link">
+          Sync
+        </Link>
       </div>
     </header>
   );

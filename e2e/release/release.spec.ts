@@ -166,20 +166,27 @@ test("hostile commit text renders as text on the release page", async ({ page })
 });
 
 test("names what was not found: an unknown environment, event or repository", async ({ page }) => {
-  await page.goto(`${REPO}/envs/staging`);
+  // A real 404 status: the layouts check before any loading state streams.
+  expect((await page.goto(`${REPO}/envs/staging`))?.status()).toBe(404);
   await expect(page.getByTestId("not-found")).toBeVisible();
   await expect(page.getByTestId("not-found-message")).toContainText('no environment "staging"');
-  await expect(page.getByTestId("not-found-message")).toContainText("dev, test, prod");
+  // Where the environments are listed instead.
+  await expect(page.getByTestId("not-found").getByRole("link", { name: /acme\/shop/ })).toHaveAttribute(
+    "href",
+    REPO,
+  );
 
-  await page.goto(`${REPO}/envs/prod/events/999999`);
+  expect((await page.goto(`${REPO}/envs/prod/events/999999`))?.status()).toBe(404);
   await expect(page.getByTestId("not-found-message")).toContainText("no event #999999");
 
-  await page.goto("/repos/acme/nothing-here");
+  expect((await page.goto("/repos/acme/nothing-here"))?.status()).toBe(404);
   await expect(page.getByTestId("not-found-message")).toContainText('unknown repository "acme/nothing-here"');
 
   // Markup in the address is shown as text, never run.
   const dialogs = guardDialogs(page);
-  await page.goto(`${REPO}/envs/${encodeURIComponent("v9<svg onload=alert(1)>")}`);
+  expect((await page.goto(`${REPO}/envs/${encodeURIComponent("v9<svg onload=alert(1)>")}`))?.status()).toBe(
+    404,
+  );
   await expect(page.getByTestId("not-found")).toBeVisible();
   await expect(page.locator("main svg")).toHaveCount(0);
   expect(dialogs).toEqual([]);

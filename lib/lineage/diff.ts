@@ -50,7 +50,10 @@ async function getCommitSummaries(
   return rows.map(({ idx: _, ...summary }) => summary);
 }
 
-/** `added` = git rev-list a..b, `removed` = git rev-list b..a. */
+/**
+ * `added` = git rev-list a..b, `removed` = git rev-list b..a. With `limit`, one page of each
+ * list: `addedOffset` / `removedOffset` skip that many of the newest first.
+ */
 export async function diffRevisions(
   db: Pick<Db, "pool">,
   {
@@ -59,7 +62,18 @@ export async function diffRevisions(
     to,
     limit,
     offset,
-  }: { repo: string; from: string; to: string; limit?: number; offset?: number },
+    addedOffset = offset ?? 0,
+    removedOffset = offset ?? 0,
+  }: {
+    repo: string;
+    from: string;
+    to: string;
+    limit?: number;
+    /** Both lists from here; or each from its own (the compare page pages them apart). */
+    offset?: number;
+    addedOffset?: number;
+    removedOffset?: number;
+  },
 ): Promise<DiffResult> {
   const repository = await getRepositoryOrThrow(db, repo);
   const a = await resolveRevisionOrEnvironment(db, repository.id, from);
@@ -69,8 +83,8 @@ export async function diffRevisions(
   return {
     from: a.sha,
     to: b.sha,
-    added: await getCommitSummaries(db, repository.id, graph, added, { offset, limit }),
-    removed: await getCommitSummaries(db, repository.id, graph, removed, { offset, limit }),
+    added: await getCommitSummaries(db, repository.id, graph, added, { offset: addedOffset, limit }),
+    removed: await getCommitSummaries(db, repository.id, graph, removed, { offset: removedOffset, limit }),
     addedCount: added.length,
     removedCount: removed.length,
   };

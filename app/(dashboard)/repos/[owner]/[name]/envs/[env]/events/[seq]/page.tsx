@@ -4,7 +4,7 @@ import { createLoader, parseAsInteger, type SearchParams } from "nuqs/server";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
 import { CompareForm } from "@/app/_components/compare-form";
 import { DataTable, type DataTableColumn, type DataTableRow } from "@/app/_components/data-table";
-import { compareHref, envHref, eventHref, repoHref } from "@/app/_components/hrefs";
+import { commitHref, compareHref, envHref, eventHref, repoHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
 import { parseEnvParam, parseRepoParams, parseSeqParam } from "@/app/_components/route-params";
@@ -49,7 +49,12 @@ function columns(synced: boolean): DataTableColumn[] {
 
 const CI_LABEL = { SUCCESS: "passed", FAILURE: "failed", PENDING: "running", NEUTRAL: "neutral" } as const;
 
-function commitRows(commits: ReleaseCommit[], synced: boolean, now: number): DataTableRow[] {
+function commitRows(
+  fullName: string,
+  commits: ReleaseCommit[],
+  synced: boolean,
+  now: number,
+): DataTableRow[] {
   const unknown = <span className="muted">{synced ? "none" : "not synced"}</span>;
   return commits.map((c) => {
     const approvers = [...new Set(c.pullRequests.flatMap((p) => p.approvers))];
@@ -58,7 +63,7 @@ function commitRows(commits: ReleaseCommit[], synced: boolean, now: number): Dat
       testId: "commit-row",
       values: { sha: c.sha, headline: c.headline, author: c.authorName, committedAt: c.committedAt },
       cells: {
-        sha: <ShortSha sha={c.sha} />,
+        sha: <ShortSha sha={c.sha} href={commitHref(fullName, c.sha)} />,
         headline: <span data-testid="commit-headline">{c.headline}</span>,
         author: (
           <>
@@ -240,7 +245,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
           testId="added-table"
           urlPrefix="added"
           columns={columns(r.synced)}
-          rows={commitRows(r.added.commits, r.synced, now)}
+          rows={commitRows(fullName, r.added.commits, r.synced, now)}
           pagination={{ page: r.added.page, perPage: r.added.perPage, total: r.added.total }}
           empty={<p className="muted">No commits added: this event ran code {env} already had.</p>}
         />
@@ -260,7 +265,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
             testId="removed-table"
             urlPrefix="removed"
             columns={columns(r.synced)}
-            rows={commitRows(r.removed.commits, r.synced, now)}
+            rows={commitRows(fullName, r.removed.commits, r.synced, now)}
             pagination={{ page: r.removed.page, perPage: r.removed.perPage, total: r.removed.total }}
           />
         </section>

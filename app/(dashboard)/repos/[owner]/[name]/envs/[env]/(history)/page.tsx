@@ -14,7 +14,7 @@ import { Time } from "@/app/_components/time";
 import { loadPageData } from "@/lib/db/page-data";
 import { EVENT_STATUSES } from "@/lib/lineage/event-status";
 import { findEnvironmentEventsPage } from "@/lib/lineage/events-query";
-import { DEFAULT_SORT, eventsFilter, eventsSort, loadEventsSearchParams, PER_PAGE } from "./search-params";
+import { DEFAULT_SORT, eventsFilter, eventsSort, loadEventsSearchParams, PER_PAGE } from "../search-params";
 
 export const dynamic = "force-dynamic";
 

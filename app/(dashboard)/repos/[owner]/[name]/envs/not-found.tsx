@@ -1,0 +1,5 @@
+import { Missing } from "@/app/_components/missing";
+
+export default function NotFound() {
+  return <Missing kind="environment" />;
+}
