@@ -44,7 +44,7 @@ export default async function HomePage() {
           const waiting = status.environments.filter((e) => e.previous !== null);
           const oldestEvent = events.at(-1);
           return (
-            <div key={fullName} className="repo-block">
+            <div key={fullName} className="repo-block" data-testid="repo-block" data-repo={fullName}>
               <RepositoryCard repository={repository} now={now} />
               {waiting.length ? (
                 <section

@@ -31,7 +31,9 @@ test("overview → environment → release → commit → compare", async ({ pag
   // What waits: test's count is what dev runs and test does not.
   const testTip = git("rev-parse", "rc-1.5.1-1^{commit}");
   await expect(
-    page.locator('[data-testid="waiting"][data-environment="test"] [data-testid="waiting-count"]'),
+    page.locator(
+      '[data-testid="repo-block"][data-repo="acme/shop"] [data-testid="waiting"][data-environment="test"] [data-testid="waiting-count"]',
+    ),
   ).toHaveText(count(`${testTip}..develop`).toLocaleString("en"));
   await expect(page.getByTestId("events-chart").locator(".recharts-scatter-symbol").first()).toBeVisible();
 
@@ -145,10 +147,14 @@ test("search: one box for SHAs, tags, branches and words; lists several, says wh
   await expect(page.getByTestId("search-empty")).toBeVisible();
 });
 
-test("sync page says no sync has run, and how to run one", async ({ page }) => {
+test("sync page shows the demo's sync run, and a clone-only repository as never synced", async ({ page }) => {
   await page.goto("/sync");
+  // acme/shop comes from its clone alone; the globex repositories from the demo's sync.
   await expect(page.locator('[data-testid="sync-repo"][data-repo="acme/shop"]')).toContainText("never");
-  await expect(page.getByTestId("no-runs")).toContainText("npx lineage sync");
+  await expect(
+    page.locator('[data-testid="sync-repo"][data-repo="globex/shop"] [data-testid="last-sync"]'),
+  ).toContainText("run #");
+  await expect(page.getByTestId("runs-table").getByTestId("run-status").first()).toContainText(/success/i);
 });
 
 test("unknown revisions are real 404s that name them", async ({ page }) => {
