@@ -24,7 +24,8 @@ export interface SyncRunRow {
   items: number;
   errors: number;
   message: string | null;
-  warnings: string[];
+  /** What the token could not read, per repository (one line each, for a person). */
+  warnings: { repo: string; message: string }[];
   perRepo: SyncRunRepo[];
 }
 
@@ -46,10 +47,14 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
 /** `github_sync_run.details` as written by syncRepositories, read defensively (older runs differ). */
-function parseDetails(details: unknown): { warnings: string[]; perRepo: SyncRunRepo[] } {
+function parseDetails(details: unknown): Pick<SyncRunRow, "warnings" | "perRepo"> {
   if (!isObject(details)) return { warnings: [], perRepo: [] };
   const warnings = Array.isArray(details.warnings)
-    ? details.warnings.flatMap((w) => (isObject(w) && typeof w.message === "string" ? [w.message] : []))
+    ? details.warnings.flatMap((w) =>
+        isObject(w) && typeof w.repo === "string" && typeof w.message === "string"
+          ? [{ repo: w.repo, message: w.message }]
+          : [],
+      )
     : [];
   const perRepo = Array.isArray(details.repos)
     ? details.repos.flatMap((r): SyncRunRepo[] => {

@@ -85,8 +85,8 @@ function runRows(runs: SyncRunRow[], now: number): DataTableRow[] {
               ) : null}
               {run.message ? <div data-testid="run-message">{run.message}</div> : null}
               {run.warnings.map((w) => (
-                <div key={w} className="muted small">
-                  {w}
+                <div key={w.message} className="muted small">
+                  {w.message}
                 </div>
               ))}
             </>
@@ -203,10 +203,10 @@ export default async function SyncPage() {
                   ) : null}
                   {r.lastSync?.message ? <p className="removed small">{r.lastSync.message}</p> : null}
                   {r.lastSync?.warnings
-                    .filter((w) => w.includes(r.repo))
+                    .filter((w) => w.repo === r.repo)
                     .map((w) => (
-                      <p key={w} className="muted small">
-                        {w}
+                      <p key={w.message} className="muted small">
+                        {w.message}
                       </p>
                     ))}
                 </li>

@@ -158,49 +158,63 @@ export default async function ComparePage({ params, searchParams }: Props) {
         </div>
       </section>
 
-      <section aria-labelledby="added-heading" className="section">
-        <h2 id="added-heading" className="section__title">
-          Only in {range.b}{" "}
-          <span className="muted small">
-            (git rev-list {range.a}..{range.b})
-          </span>
-        </h2>
-        <DataTable
-          label={`Commits only in ${range.b}`}
-          testId="added-table"
-          urlPrefix="added"
-          columns={COMMIT_SUMMARY_COLUMNS}
-          rows={commitSummaryRows(fullName, diff.added, now)}
-          pagination={{ page: addedPage, perPage: PER_PAGE, total: diff.addedCount }}
-          empty={
-            <p className="muted">
-              Nothing: {range.a} already contains every commit of {range.b}.
-            </p>
-          }
-        />
-      </section>
-
-      <section aria-labelledby="removed-heading" className="section">
-        <h2 id="removed-heading" className="section__title">
-          Only in {range.a}{" "}
-          <span className="muted small">
-            (git rev-list {range.b}..{range.a})
-          </span>
-        </h2>
-        <DataTable
-          label={`Commits only in ${range.a}`}
-          testId="removed-table"
-          urlPrefix="removed"
-          columns={COMMIT_SUMMARY_COLUMNS}
-          rows={commitSummaryRows(fullName, diff.removed, now)}
-          pagination={{ page: removedPage, perPage: PER_PAGE, total: diff.removedCount }}
-          empty={
-            <p className="muted">
-              Nothing: {range.b} contains every commit of {range.a}.
-            </p>
-          }
-        />
-      </section>
+      <OnlyIn
+        side="added"
+        here={range.b}
+        there={range.a}
+        commits={commitSummaryRows(fullName, diff.added, now)}
+        page={addedPage}
+        total={diff.addedCount}
+      />
+      <OnlyIn
+        side="removed"
+        here={range.a}
+        there={range.b}
+        commits={commitSummaryRows(fullName, diff.removed, now)}
+        page={removedPage}
+        total={diff.removedCount}
+      />
     </>
+  );
+}
+
+/** One side of the range: the commits only `here` has (git rev-list there..here), paged on its own. */
+function OnlyIn({
+  side,
+  here,
+  there,
+  commits,
+  page,
+  total,
+}: {
+  side: "added" | "removed";
+  here: string;
+  there: string;
+  commits: ReturnType<typeof commitSummaryRows>;
+  page: number;
+  total: number;
+}) {
+  return (
+    <section aria-labelledby={`${side}-heading`} className="section">
+      <h2 id={`${side}-heading`} className="section__title">
+        Only in {here}{" "}
+        <span className="muted small">
+          (git rev-list {there}..{here})
+        </span>
+      </h2>
+      <DataTable
+        label={`Commits only in ${here}`}
+        testId={`${side}-table`}
+        urlPrefix={side}
+        columns={COMMIT_SUMMARY_COLUMNS}
+        rows={commits}
+        pagination={{ page, perPage: PER_PAGE, total }}
+        empty={
+          <p className="muted">
+            Nothing: {there} {side === "added" ? "already contains" : "contains"} every commit of {here}.
+          </p>
+        }
+      />
+    </section>
   );
 }
