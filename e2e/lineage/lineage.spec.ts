@@ -128,7 +128,12 @@ test("search: one box for SHAs, tags, branches and words; lists several, says wh
 }) => {
   const sha = git("rev-parse", "v1.4.0^{commit}");
   await page.goto("/");
-  await page.keyboard.press("/");
+  // "/" focuses the box once the page has hydrated; before that the key does nothing.
+  const box = page.getByTestId("search-input");
+  await expect(async () => {
+    await page.keyboard.press("/");
+    await expect(box).toBeFocused({ timeout: 500 });
+  }).toPass();
   await page.keyboard.type(sha.slice(0, 8));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/commits/${sha}$`));
