@@ -17,6 +17,7 @@ const where = await import("@/app/api/v1/repos/[owner]/[name]/where/route");
 const diff = await import("@/app/api/v1/repos/[owner]/[name]/diff/route");
 const events = await import("@/app/api/v1/repos/[owner]/[name]/envs/[env]/events/route");
 const commit = await import("@/app/api/v1/repos/[owner]/[name]/commits/[sha]/route");
+const metrics = await import("@/app/api/v1/repos/[owner]/[name]/metrics/route");
 const unknownEndpoint = await import("@/app/api/v1/[...path]/route");
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -162,6 +163,50 @@ describe("/api/v1 against the CLI's --json", () => {
     expect(await refs(`to=${encodeURIComponent(v110)}`)).toEqual(["v1.0.0"]);
     expect(await refs("from=2023-11-14&to=2023-11-15T00:50:00%2B02:00")).toEqual(["v1.0.0", "v1.1.0"]);
     expect(await refs("from=2030-01-01")).toEqual([]);
+  });
+
+  it.each([
+    [["--env", "prod", "--bucket", "month"], { env: "prod", bucket: "month" }],
+    [
+      ["--env", "dev", "--tz", "Europe/Berlin", "--fix-window", "0"],
+      { env: "dev", tz: "Europe/Berlin", fixWindow: "0" },
+    ],
+    [[], {}],
+  ])("metrics %j answers the document `lineage metrics --json` prints", async (args, query) => {
+    const period = { from: "2023-11-01", to: "2023-12-01T00:00:00+01:00" };
+    const expected = cliJson([
+      "metrics",
+      "--repo",
+      "acme/api",
+      "--from",
+      period.from,
+      "--to",
+      period.to,
+      ...args,
+    ]);
+    const res = await get(metrics.GET, REPO, new URLSearchParams({ ...period, ...query }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(expected);
+    expect(res.body.environment).toBe((query as { env?: string }).env ?? "prod");
+    expect(res.body.to).toBe("2023-11-30T23:00:00.000Z");
+  });
+
+  it("metrics of prod: v1.0.0 (baseline), v1.1.0 rolled back by v1.1.0-rollback, within the week of 13 November", async () => {
+    const res = await get(metrics.GET, REPO, "env=prod&from=2023-11-13&to=2023-11-20");
+    expect(res.status).toBe(200);
+    expect(res.body.buckets).toHaveLength(1);
+    const week = res.body.buckets[0];
+    expect(week.deployments).toEqual({ count: 3, seqs: [0, 1, 2] });
+    // v1.1.0 (1,700,002,000) adds commits 3–5, committed at 1,700,000,180 + 60 k: lead 1,820 / 1,760 / 1,700 s.
+    expect(week.leadTime).toEqual({ commits: 3, medianSeconds: 1760, p90Seconds: 1808, seqs: [1] });
+    // v1.0.0 → v1.1.0 is 1,000 s, within the default 60-minute window: fixed forward.
+    expect(week.changeFailure).toMatchObject({
+      attempts: 3,
+      rolledBack: { count: 1, seqs: [1] },
+      fixedForward: { count: 1, seqs: [0] },
+      failures: 2,
+    });
+    expect(week.recovery).toMatchObject({ recovered: 2, medianSeconds: 1000, seqs: [0, 1] });
   });
 
   it("repos lists each repository with its environments, commit count and last import", async () => {
@@ -320,6 +365,69 @@ describe("/api/v1 errors", () => {
       /sha must be 4 to 40 hex digits/,
     ],
     [
+      "metrics, an unknown environment",
+      metrics.GET,
+      REPO,
+      "env=qa",
+      404,
+      "NOT_FOUND",
+      /has no environment "qa" \(its environments: dev, prod\)/,
+    ],
+    [
+      "metrics, a bad bucket",
+      metrics.GET,
+      REPO,
+      "bucket=day",
+      422,
+      "INVALID_ARGUMENT",
+      /bucket must be week or month/,
+    ],
+    [
+      "metrics, from after to",
+      metrics.GET,
+      REPO,
+      "from=2024-01-02&to=2024-01-01",
+      422,
+      "INVALID_ARGUMENT",
+      /from must be before to/,
+    ],
+    [
+      "metrics, a long period",
+      metrics.GET,
+      REPO,
+      "from=1990-01-01&to=2024-01-01",
+      422,
+      "INVALID_ARGUMENT",
+      /longer than 3660 days/,
+    ],
+    [
+      "metrics, an unknown zone",
+      metrics.GET,
+      REPO,
+      "tz=Mars%2FBase",
+      422,
+      "INVALID_ARGUMENT",
+      /unknown time zone "Mars\/Base"/,
+    ],
+    [
+      "metrics, a negative window",
+      metrics.GET,
+      REPO,
+      "fixWindow=-5",
+      422,
+      "INVALID_ARGUMENT",
+      /fixWindow must be a whole number/,
+    ],
+    [
+      "metrics, an unknown parameter",
+      metrics.GET,
+      REPO,
+      "environment=prod",
+      422,
+      "INVALID_ARGUMENT",
+      /unknown query parameter "environment"/,
+    ],
+    [
       "an unknown endpoint",
       unknownEndpoint.GET,
       { path: "nope" } as never,
@@ -374,6 +482,14 @@ describe("/api/v1 errors", () => {
         [events.GET, { ...REPO, env: "prod" }, new URLSearchParams({ to: h })],
         [events.GET, { ...REPO, env: "prod" }, new URLSearchParams({ limit: h })],
         [commit.GET, { ...REPO, sha: h }, ""],
+        ...["env", "from", "to", "bucket", "tz", "fixWindow"].map(
+          (k) =>
+            [metrics.GET, REPO, new URLSearchParams({ [k]: h })] as [
+              Handler,
+              Record<string, string>,
+              URLSearchParams,
+            ],
+        ),
         [repos.GET, {}, new URLSearchParams({ [h]: h })],
       ];
       for (const [handler, params, query] of calls) {

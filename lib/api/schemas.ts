@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_FIX_WINDOW_MINUTES } from "../lineage/metrics";
 
 // Path and query text is the caller's: bounded, and free of control characters (PostgreSQL
 // refuses NUL in text, which would otherwise surface as a 500). Values only ever reach SQL
@@ -91,3 +92,22 @@ export const ZEventsQuery = z
     limit: once(positiveInt("limit", 100_000), "limit").optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, "from must not be after to");
+
+/** `?env=&from=&to=&bucket=&tz=&fixWindow=` of /metrics; the period is checked by the domain function. */
+export const ZMetricsQuery = z.strictObject({
+  env: once(ZEnvironmentName, "env").optional(),
+  from: once(isoTime("from"), "from").optional(),
+  to: once(isoTime("to"), "to").optional(),
+  bucket: once(z.enum(["week", "month"], { error: "bucket must be week or month" }), "bucket").optional(),
+  tz: once(text("tz", 64), "tz").optional(),
+  fixWindow: once(
+    z
+      .string()
+      .regex(/^\d+$/, "fixWindow must be a whole number of minutes")
+      .transform(Number)
+      .pipe(
+        z.number().int().max(MAX_FIX_WINDOW_MINUTES, `fixWindow must be at most ${MAX_FIX_WINDOW_MINUTES}`),
+      ),
+    "fixWindow",
+  ).optional(),
+});

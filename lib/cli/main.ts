@@ -7,7 +7,9 @@ import { getEnv } from "../env";
 import { AppError, toAppError, userMessage } from "../errors";
 import { assertEnvironmentsMatchConfig } from "../lineage/config-drift";
 import { diffRevisions } from "../lineage/diff";
+import { bucketDate, formatDuration, formatRate } from "../lineage/duration";
 import { findEnvironmentEvents } from "../lineage/events-query";
+import { computeEnvironmentMetrics, MAX_FIX_WINDOW_MINUTES, parseMetricsTime } from "../lineage/metrics";
 import { findRepositoryOverviews } from "../lineage/overview";
 import { findRepositorySummaries, getRepositoryOrThrow } from "../lineage/repositories";
 import { getStatus, type RepositoryStatus } from "../lineage/status";
@@ -28,6 +30,22 @@ const positiveInt = (flag: string) => (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0)
     throw new AppError("INVALID_ARGUMENT", `${flag} must be a positive whole number, not "${v}"`);
+  return n;
+};
+
+const timeArg = (flag: string) => (v: string) => {
+  const at = parseMetricsTime(v);
+  if (!at)
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      `${flag} must be an ISO 8601 date or date-time (2025-01-31, 2025-01-31T14:10:00Z), not "${v}"`,
+    );
+  return at;
+};
+const wholeNumber = (flag: string, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > max)
+    throw new AppError("INVALID_ARGUMENT", `${flag} must be a whole number from 0 to ${max}, not "${v}"`);
   return n;
 };
 
@@ -296,6 +314,92 @@ export function buildProgram(): Command {
                   : "",
           ]),
           `no events in ${opts.env} yet`,
+        );
+      },
+    );
+
+  program
+    .command("metrics")
+    .description(
+      "delivery metrics of an environment per week or month: deployments, lead time, change failure rate, recovery time",
+    )
+    .addOption(repoOption())
+    .option("--env <name>", "environment (default: the last in promotion order)")
+    .option(
+      "--from <time>",
+      "start of the period, inclusive: a date or ISO 8601 time (default: 90 days before --to)",
+      timeArg("--from"),
+    )
+    .option("--to <time>", "end of the period, exclusive (default: now)", timeArg("--to"))
+    .addOption(new Option("--bucket <unit>", "bucket size").choices(["week", "month"]).default("week"))
+    .option(
+      "--tz <zone>",
+      "IANA time zone the weeks and months are calendar weeks and months of (default: UTC)",
+    )
+    .option(
+      "--fix-window <minutes>",
+      "a deployment followed by the next within this many minutes counts as fixed forward (default: 60; 0: never)",
+      wholeNumber("--fix-window", MAX_FIX_WINDOW_MINUTES),
+    )
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(
+      async (opts: {
+        repo?: string;
+        env?: string;
+        from?: Date;
+        to?: Date;
+        bucket: "week" | "month";
+        tz?: string;
+        fixWindow?: number;
+        config?: string;
+        json?: boolean;
+      }) => {
+        const config = checkConfig(opts.config);
+        const repo = repoOf(config, opts);
+        const metrics = await withDb("read", async (db) => {
+          await checkRepository(db, config, repo);
+          return computeEnvironmentMetrics(db, {
+            repo,
+            environment: opts.env,
+            from: opts.from,
+            to: opts.to,
+            bucket: opts.bucket,
+            timeZone: opts.tz,
+            fixWindowMinutes: opts.fixWindow,
+          });
+        });
+        if (opts.json) return printJson(metrics);
+        console.log(
+          `${metrics.repo} ${metrics.environment}: ${metrics.from} to ${metrics.to}, per ${metrics.bucket} (${metrics.timeZone}), fix-forward window ${metrics.fixWindowMinutes} min`,
+        );
+        const row = (label: string, b: (typeof metrics)["total"]) => [
+          label,
+          b.deployments.count,
+          b.leadTime.commits,
+          formatDuration(b.leadTime.medianSeconds),
+          formatDuration(b.leadTime.p90Seconds),
+          `${b.changeFailure.failures}/${b.changeFailure.attempts}`,
+          formatRate(b.changeFailure.rate),
+          formatDuration(b.recovery.medianSeconds),
+          b.recovery.unrecovered.length || null,
+        ];
+        printTable(
+          [
+            metrics.bucket,
+            { head: "deploys", right: true },
+            { head: "commits", right: true },
+            { head: "lead p50", right: true },
+            { head: "lead p90", right: true },
+            { head: "failed", right: true },
+            { head: "fail rate", right: true },
+            { head: "recovery p50", right: true },
+            { head: "unrecovered", right: true },
+          ],
+          [
+            ...metrics.buckets.map((b) => row(bucketDate(b.start, metrics.timeZone), b)),
+            row("total", metrics.total),
+          ],
         );
       },
     );

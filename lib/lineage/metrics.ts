@@ -194,6 +194,22 @@ export function checkTimeZone(timeZone: string): string {
   }
 }
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A period bound as the CLI and the API take it: an ISO 8601 date (midnight UTC) or a date-time
+ * with Z or an offset; null when it is neither.
+ */
+export function parseMetricsTime(text: string): Date | null {
+  if (!ISO_DATE.test(text) && !ISO_DATE_TIME.test(text)) return null;
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) return null;
+  // new Date() rolls 2025-02-30 over to March: refuse a date that is not on the calendar.
+  if (!text.startsWith(at.toISOString().slice(0, 10)) && ISO_DATE.test(text)) return null;
+  return at;
+}
+
 /** Resolves the period defaults and checks it: from before to, at most MAX_PERIOD_DAYS long. */
 export function resolvePeriod(opts: { from?: Date; to?: Date; now?: Date }): { from: Date; to: Date } {
   const to = opts.to ?? opts.now ?? new Date();
