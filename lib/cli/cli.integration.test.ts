@@ -292,6 +292,16 @@ describe("lineage CLI", () => {
       /^lineage: --limit must be a positive whole number, not "0"/,
     ],
     [["where", "v1.0.0", "--repo", "acme/cli", "--bogus"], /unknown option '--bogus'/],
+    [["metrics", "--repo", "acme/cli", "--from", "yesterday"], /^lineage: --from must be an ISO 8601 date/],
+    [["metrics", "--repo", "acme/cli", "--from", "2025-02-30"], /^lineage: --from must be an ISO 8601 date/],
+    [["metrics", "--repo", "acme/cli", "--bucket", "day"], /argument 'day' is invalid/],
+    [["metrics", "--repo", "acme/cli", "--tz", "Mars/Base"], /^lineage: unknown time zone "Mars\/Base"/],
+    [["metrics", "--repo", "acme/cli", "--fix-window", "-1"], /^lineage: --fix-window must be a whole number/],
+    [
+      ["metrics", "--repo", "acme/cli", "--from", "2025-02-01", "--to", "2025-01-01"],
+      /^lineage: from must be before to/,
+    ],
+    [["metrics", "--repo", "acme/cli", "--env", "qa"], /^lineage: acme\/cli has no environment "qa"/],
   ])("%j fails with one line on stderr, exit 2 and nothing on stdout", (args, pattern) => {
     const res = lineage(args as string[]);
     expect(res.code).toBe(2);
