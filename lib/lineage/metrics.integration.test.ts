@@ -157,7 +157,8 @@ describe("computeEnvironmentMetrics on the planted history", () => {
       ["30–90 d", 0],
       ["≥ 90 d", 0],
     ]);
-    expect(m.leadTimeHistogram[1]).toMatchObject({ minSeconds: 3600, maxSeconds: 14400 });
+    expect(m.leadTimeHistogram[1]).toMatchObject({ minSeconds: 3600, maxSeconds: 14400, seqs: [20, 40, 60] });
+    expect(m.leadTimeHistogram[0]!.seqs).toEqual([30]);
   });
 
   it("change failure rate: failed deployments, rollbacks and fix-forwards over attempts", async () => {

@@ -110,6 +110,8 @@ export interface LeadTimeBin {
   /** Upper bound in seconds (exclusive); null for the last bin. */
   maxSeconds: number | null;
   commits: number;
+  /** The deployments that first reached those commits. */
+  seqs: number[];
 }
 
 export interface EnvironmentMetrics {
@@ -387,7 +389,8 @@ export async function computeEnvironmentMetrics(
          array_agg(DISTINCT seq ORDER BY seq) AS seqs
        FROM lt GROUP BY GROUPING SETS ((b), ())
        UNION ALL
-       SELECT NULL, width_bucket(s, $6::float8[]), count(*)::int, NULL, NULL, NULL FROM lt GROUP BY 2`,
+       SELECT NULL, width_bucket(s, $6::float8[]), count(*)::int, NULL, NULL, array_agg(DISTINCT seq ORDER BY seq)
+       FROM lt GROUP BY 2`,
       [env.id, from, to, bounds, repository.id, HISTOGRAM_EDGES],
     ),
   ]);
@@ -468,10 +471,12 @@ export async function computeEnvironmentMetrics(
     minSeconds: i === 0 ? null : HISTOGRAM_EDGES[i - 1]!,
     maxSeconds: i === HISTOGRAM_EDGES.length ? null : HISTOGRAM_EDGES[i]!,
     commits: 0,
+    seqs: [],
   }));
   for (const row of leadRows.rows) {
     if (row.bin !== null) {
       histogram[row.bin]!.commits = row.commits;
+      histogram[row.bin]!.seqs = row.seqs ?? [];
       continue;
     }
     const target = row.b === null ? total : buckets[row.b];
@@ -497,5 +502,23 @@ export async function computeEnvironmentMetrics(
     total,
     leadTimeHistogram: histogram,
     events: [...referenced.values()].sort((a, b) => a.seq - b.seq),
+  };
+}
+
+/** The environments of a repository in promotion order, each with the time of its latest event. */
+export async function findMetricsEnvironments(
+  db: Pick<Db, "pool" | "getPrisma">,
+  repo: string,
+): Promise<{ repo: string; environments: { name: string; latestEventAt: string | null }[] }> {
+  const repository = await getRepositoryOrThrow(db, repo);
+  const prisma = await db.getPrisma();
+  const envs = await prisma.environment.findMany({
+    where: { repoId: repository.id },
+    orderBy: { position: "asc" },
+    select: { name: true, events: { orderBy: { at: "desc" }, take: 1, select: { at: true } } },
+  });
+  return {
+    repo: repository.fullName,
+    environments: envs.map((e) => ({ name: e.name, latestEventAt: e.events[0]?.at.toISOString() ?? null })),
   };
 }
