@@ -34,3 +34,13 @@ export function commitHref(fullName: string, sha: string): string {
 export function syncHref(): string {
   return "/sync";
 }
+
+/** A repository's delivery metrics; `query` is a ready query string ("?env=prod…"). */
+export function metricsHref(fullName: string, query = ""): string {
+  return `${repoHref(fullName)}/metrics${query}`;
+}
+
+/** Delivery metrics of every repository. */
+export function allMetricsHref(query = ""): string {
+  return `/metrics${query}`;
+}

@@ -34,6 +34,9 @@ export function SiteHeader() {
           <StoredRepoSwitcher />
         </Suspense>
         <SearchBox />
+        <Link href="/metrics" className="site-header__link">
+          Metrics
+        </Link>
         <Link href="/sync" className="site-header__link">
           Sync
         </Link>

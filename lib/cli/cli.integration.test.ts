@@ -296,7 +296,10 @@ describe("lineage CLI", () => {
     [["metrics", "--repo", "acme/cli", "--from", "2025-02-30"], /^lineage: --from must be an ISO 8601 date/],
     [["metrics", "--repo", "acme/cli", "--bucket", "day"], /argument 'day' is invalid/],
     [["metrics", "--repo", "acme/cli", "--tz", "Mars/Base"], /^lineage: unknown time zone "Mars\/Base"/],
-    [["metrics", "--repo", "acme/cli", "--fix-window", "-1"], /^lineage: --fix-window must be a whole number/],
+    [
+      ["metrics", "--repo", "acme/cli", "--fix-window", "-1"],
+      /^lineage: --fix-window must be a whole number/,
+    ],
     [
       ["metrics", "--repo", "acme/cli", "--from", "2025-02-01", "--to", "2025-01-01"],
       /^lineage: from must be before to/,

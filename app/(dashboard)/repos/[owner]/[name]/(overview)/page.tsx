@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
-import { compareHref, envHref, eventHref } from "@/app/_components/hrefs";
+import { compareHref, envHref, eventHref, metricsHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
 import { parseRepoParams } from "@/app/_components/route-params";
@@ -71,7 +71,11 @@ export default async function RepositoryPage({ params }: Props) {
             <>
               GitHub not synced (<code>npx lineage sync</code> adds PRs, approvals, CI and signatures)
             </>
-          )}
+          )}{" "}
+          ·{" "}
+          <Link href={metricsHref(fullName)} data-testid="metrics-link">
+            Delivery metrics
+          </Link>
         </p>
       </div>
 
