@@ -48,6 +48,8 @@ interface Fixture {
   tagPairs: [string, string][];
   prodSeqs: number[];
   term: string;
+  /** The year up to the latest prod event (ISO dates), for the metrics routes. */
+  metricsPeriod: { from: string; to: string };
 }
 
 /**
@@ -101,6 +103,31 @@ function routes(f: Fixture): Route[] {
       paths: f.shas.map((s) => `${repo}/commits/${s}`),
     },
     { kind: "page", name: "/search?q=", target: 300, paths: [`/search?q=${q(f.term)}`] },
+    {
+      kind: "api",
+      name: "GET …/metrics?env=prod (a year, by month)",
+      target: 300,
+      paths: [`${api}/metrics?env=prod&from=${f.metricsPeriod.from}&to=${f.metricsPeriod.to}&bucket=month`],
+    },
+    {
+      kind: "api",
+      name: "GET …/metrics?env=dev (a year, by week)",
+      target: 300,
+      paths: [`${api}/metrics?env=dev&from=${f.metricsPeriod.from}&to=${f.metricsPeriod.to}`],
+    },
+    {
+      kind: "page",
+      name: "/repos/{o}/{n}/metrics (prod, 12 weeks)",
+      target: 300,
+      paths: [`${repo}/metrics`],
+    },
+    {
+      kind: "page",
+      name: "/repos/{o}/{n}/metrics (prod, a year by month)",
+      target: 300,
+      paths: [`${repo}/metrics?env=prod&from=${f.metricsPeriod.from}&to=${f.metricsPeriod.to}&bucket=month`],
+    },
+    { kind: "page", name: "/metrics", target: 300, paths: ["/metrics"] },
     { kind: "page", name: "/sync", target: 300, paths: ["/sync"] },
   ];
 }
@@ -266,7 +293,15 @@ export async function runWebBench(): Promise<void> {
         tagPairs.push([prod[i - 1].ref, prod[i].ref]);
       }
       const prodSeqs = Array.from({ length: 50 }, () => prod[Math.floor(rng() * prod.length)]?.seq as number);
-      fixture = { shas, tagPairs, prodSeqs, term: "fix" };
+      const { rows: latest } = await db.pool.query<{ at: Date }>(
+        `SELECT max(p.at) AS at FROM promotion_event p JOIN environment e ON e.id = p.env_id WHERE e.name = 'prod'`,
+      );
+      const last = latest[0]?.at ?? new Date();
+      const metricsPeriod = {
+        from: new Date(last.getTime() - 364 * 86_400_000).toISOString().slice(0, 10),
+        to: new Date(last.getTime() + 86_400_000).toISOString().slice(0, 10),
+      };
+      fixture = { shas, tagPairs, prodSeqs, term: "fix", metricsPeriod };
     } finally {
       await db.close();
     }
