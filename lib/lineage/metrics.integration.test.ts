@@ -6,7 +6,7 @@ import { parseConfig } from "../config/load-config";
 import { openTestDatabase } from "../db/testing/test-db";
 import { importGit } from "../git/import-git";
 import { commitAt, initRepo, tagAt } from "../git/testing/git";
-import { computeEnvironmentMetrics, percentile } from "./metrics";
+import { computeEnvironmentMetrics, findMetricsEnvironments, percentile } from "./metrics";
 
 vi.mock("server-only", () => ({}));
 
@@ -259,6 +259,16 @@ describe("computeEnvironmentMetrics on the planted history", () => {
     expect(staging.total.changeFailure.rate).toBeNull();
     expect(staging.leadTimeHistogram.every((b) => b.commits === 0)).toBe(true);
     expect((await weeks({ environment: undefined })).environment).toBe("prod");
+  });
+
+  it("lists the environments in promotion order with their latest event's time", async () => {
+    expect(await findMetricsEnvironments(db, "ACME/metrics")).toEqual({
+      repo: "acme/metrics",
+      environments: [
+        { name: "staging", latestEventAt: null },
+        { name: "prod", latestEventAt: iso(T0 + 15 * D + H) },
+      ],
+    });
   });
 
   it.each([

@@ -515,10 +515,19 @@ export async function findMetricsEnvironments(
   const envs = await prisma.environment.findMany({
     where: { repoId: repository.id },
     orderBy: { position: "asc" },
-    select: { name: true, events: { orderBy: { at: "desc" }, take: 1, select: { at: true } } },
+    select: { id: true, name: true },
   });
+  const latest = await prisma.promotionEvent.groupBy({
+    by: ["envId"],
+    where: { envId: { in: envs.map((e) => e.id) } },
+    _max: { at: true },
+  });
+  const latestOf = new Map(latest.map((l) => [l.envId, l._max.at]));
   return {
     repo: repository.fullName,
-    environments: envs.map((e) => ({ name: e.name, latestEventAt: e.events[0]?.at.toISOString() ?? null })),
+    environments: envs.map((e) => ({
+      name: e.name,
+      latestEventAt: latestOf.get(e.id)?.toISOString() ?? null,
+    })),
   };
 }

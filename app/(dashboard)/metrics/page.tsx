@@ -50,12 +50,12 @@ export default async function AllMetricsPage({ searchParams }: Props) {
         .sort()
         .at(-1) ?? null;
     const period = pagePeriod(q, latest);
-    const rows: EnvironmentMetrics[] = [];
+    let rows: EnvironmentMetrics[] = [];
     try {
-      for (const info of infos)
-        for (const env of info.environments)
-          rows.push(
-            await computeEnvironmentMetrics(db, {
+      rows = await Promise.all(
+        infos.flatMap((info) =>
+          info.environments.map((env) =>
+            computeEnvironmentMetrics(db, {
               repo: info.repo,
               environment: env.name,
               from: period.from,
@@ -64,7 +64,9 @@ export default async function AllMetricsPage({ searchParams }: Props) {
               timeZone,
               fixWindowMinutes: fixWindow,
             }),
-          );
+          ),
+        ),
+      );
     } catch (err) {
       if (isAppError(err) && err.code === "INVALID_ARGUMENT")
         return { period, rows: [], invalid: err.message, infos };
