@@ -62,19 +62,19 @@ test.describe("delivery metrics", () => {
       "chart-failure-rate",
       "chart-recovery",
     ])
-      await expect(page.getByTestId(id).locator("svg.recharts-surface")).toBeVisible();
+      await expect(page.getByTestId(id).getByRole("application")).toBeVisible();
     await expect(page.getByTestId("releases-hint")).toBeVisible();
     mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, "metrics-1280.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, "metrics-1280.png") });
+    await page.locator(".metrics-charts").screenshot({ path: path.join(SHOTS, "metrics-1280-charts.png") });
 
-    // Click the tallest bar of the frequency chart: its bucket's releases, linked.
-    const busiest = doc.buckets.reduce(
-      (best: { deployments: { count: number } }, b: { deployments: { count: number } }) =>
-        b.deployments.count > best.deployments.count ? b : best,
-    );
-    const index = doc.buckets.indexOf(busiest);
-    await page.getByTestId("chart-frequency").locator(".recharts-bar-rectangle").nth(index).click();
+    // Click a bar of the frequency chart (recharts draws none for an empty bucket): its
+    // bucket's releases, linked.
+    await page.getByTestId("chart-frequency").locator(".recharts-bar-rectangle").first().click();
     await expect(page).toHaveURL(/sel=\d{4}-\d{2}-01/);
+    const sel = new URL(page.url()).searchParams.get("sel")!;
+    const busiest = doc.buckets.find((b: { start: string }) => b.start.startsWith(sel));
+    expect(busiest.deployments.count).toBeGreaterThan(0);
     const rows = page.getByTestId("release-row");
     await expect(rows.first()).toBeVisible();
     const seqs = [
@@ -90,7 +90,7 @@ test.describe("delivery metrics", () => {
       "href",
       new RegExp(`^/repos/acme/shop/envs/prod/events/${Math.min(...seqs)}$`),
     );
-    await page.screenshot({ path: path.join(SHOTS, "metrics-1280-selected.png"), fullPage: true });
+    await page.locator("#releases").screenshot({ path: path.join(SHOTS, "metrics-1280-selected.png") });
     await first.click();
     await expect(page).toHaveURL(new RegExp(`/envs/prod/events/${Math.min(...seqs)}$`));
     expect(dialogs).toEqual([]);
@@ -109,10 +109,11 @@ test.describe("delivery metrics", () => {
   test("phone width: readable, no horizontal scroll of the page", async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${REPO}/metrics?env=prod&from=${PERIOD.from}&to=${PERIOD.to}`);
-    await expect(page.getByTestId("chart-frequency").locator("svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId("chart-frequency").getByRole("application")).toBeVisible();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
-    await page.screenshot({ path: path.join(SHOTS, "metrics-390.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, "metrics-390.png") });
+    await page.locator(".metrics-charts").screenshot({ path: path.join(SHOTS, "metrics-390-charts.png") });
   });
 
   test("a period without events shows the empty state; bad input says why", async ({ page }) => {
@@ -128,12 +129,23 @@ test.describe("delivery metrics", () => {
     page,
   }) => {
     const dialogs = guardDialogs(page);
-    await page.goto("/repos/acme/hostile-refs/metrics?env=dev&from=2025-01-01&to=2026-11-28&bucket=month");
-    await page.getByTestId("bucket-link").first().click();
+    await page.goto("/repos/acme/hostile-refs/metrics?env=prod&from=2025-01-01&to=2026-11-28&bucket=month");
+    // Its events are of March 2025 (lib/git/testing/hostile-repo.ts).
+    await page.getByTestId("bucket-link").filter({ hasText: "2025-03" }).click();
     await expect(page.getByTestId("release-row").first()).toBeVisible();
-    await page.goto("/repos/globex/web/metrics?from=2025-01-01&to=2026-11-28&bucket=month");
+    // Tag names with markup are link text, not elements.
+    const refs = await page.getByTestId("release-link").allTextContents();
+    expect(refs.some((r) => r.includes("<"))).toBe(true);
+    expect(
+      await page.locator("#releases img, #releases script, #releases b, #releases svg[onload]").count(),
+    ).toBe(0);
+    await page.locator("#releases").screenshot({ path: path.join(SHOTS, "metrics-hostile-releases.png") });
+    // The simulator's deployments (2024): the default period is the 12 weeks up to the latest.
+    await page.goto("/repos/globex/web/metrics");
     await expect(page.getByTestId("metrics-title")).toBeVisible();
+    await page.locator(".metrics-charts").screenshot({ path: path.join(SHOTS, "metrics-globex-charts.png") });
     await page.getByTestId("bucket-link").last().click();
+    await expect(page.getByTestId("release-row").first()).toBeVisible();
     expect(await page.locator("#releases img, #releases svg[onload], #releases script").count()).toBe(0);
 
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -143,10 +155,10 @@ test.describe("delivery metrics", () => {
     await page.goto(`/metrics?from=${PERIOD.from}&to=${PERIOD.to}&bucket=month`);
     const row = page.getByTestId("metrics-row").filter({ hasText: "acme/shop" }).filter({ hasText: "prod" });
     await expect(row).toHaveCount(1);
-    await expect(page.getByTestId("chart-all-frequency").locator("svg.recharts-surface")).toBeVisible();
+    await expect(page.getByTestId("chart-all-frequency").getByRole("application")).toBeVisible();
     await page.screenshot({ path: path.join(SHOTS, "metrics-all-1280.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(SHOTS, "metrics-all-390.png"), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, "metrics-all-390.png") });
     await row.getByTestId("env-metrics-link").click();
     await expect(page.getByTestId("metrics-title")).toHaveText("Delivery metrics of prod");
     await expect(page).toHaveURL(/\/repos\/acme\/shop\/metrics\?.*env=prod/);

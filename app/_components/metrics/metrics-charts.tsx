@@ -157,7 +157,7 @@ export function MetricsCharts({
           <LineChart data={buckets} margin={margin} onClick={openBucket} style={{ cursor: "pointer" }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             {xAxis}
-            <YAxis width={44} tickFormatter={(h: number) => hours(h)} />
+            <YAxis width={60} tickFormatter={(h: number) => hours(h)} />
             <Legend />
             <Tooltip
               content={(props) => (
@@ -242,7 +242,7 @@ export function MetricsCharts({
           <BarChart data={buckets} margin={margin} onClick={openBucket} style={{ cursor: "pointer" }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             {xAxis}
-            <YAxis width={40} domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} />
+            <YAxis width={48} domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} />
             <Tooltip
               content={(props) => (
                 <Tip
@@ -274,7 +274,7 @@ export function MetricsCharts({
           <BarChart data={buckets} margin={margin} onClick={openBucket} style={{ cursor: "pointer" }}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.4} />
             {xAxis}
-            <YAxis width={44} tickFormatter={(h: number) => hours(h)} />
+            <YAxis width={60} tickFormatter={(h: number) => hours(h)} />
             <Tooltip
               content={(props) => (
                 <Tip
