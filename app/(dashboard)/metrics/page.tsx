@@ -25,7 +25,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Delivery metrics" };
 
 const COLUMNS: DataTableColumn[] = [
-  { id: "repo", header: "Repository", sortable: true, hideable: false, className: "cell--wrap" },
+  { id: "repo", header: "Repository", sortable: true, hideable: false },
   { id: "env", header: "Environment", sortable: true, hideable: false },
   { id: "deployments", header: "Deployments", sortable: true, align: "end" },
   { id: "leadMedian", header: "Lead time p50", sortable: true, align: "end" },
@@ -108,7 +108,14 @@ export default async function AllMetricsPage({ searchParams }: Props) {
         deployments: t.deployments.count,
         leadMedian: formatDuration(t.leadTime.medianSeconds),
         leadP90: formatDuration(t.leadTime.p90Seconds),
-        rate: `${formatRate(t.changeFailure.rate)} (${t.changeFailure.failures} of ${t.changeFailure.attempts})`,
+        rate: (
+          <>
+            {formatRate(t.changeFailure.rate)}
+            <div className="muted small">
+              {t.changeFailure.failures} of {t.changeFailure.attempts}
+            </div>
+          </>
+        ),
         recovery: formatDuration(t.recovery.medianSeconds),
       },
     };
