@@ -5,7 +5,8 @@
 // quicker run). Each route gets a bounded number of requests (BENCH_WEB_REQUESTS, default 300)
 // and at most BENCH_WEB_SECONDS (default 30); latency is measured per response, p50/p95 printed
 // beside the target. A route that answers 404 is "not built" (pages are being added in
-// parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build.
+// parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build;
+// BENCH_WEB_ONLY=<text> measures only the routes whose name contains it.
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -335,7 +336,9 @@ export async function runWebBench(): Promise<void> {
     const lines = [
       `web: ${generated ?? history}; events per environment ${envCounts.map((e) => `${e.name} ${e.events}`).join(", ")}; ${CONNECTIONS} concurrent clients, ≤ ${amount} requests or ${seconds} s per route`,
     ];
-    for (const route of routes(fixture)) {
+    // BENCH_WEB_ONLY=metrics measures only the routes whose name contains that text.
+    const only = process.env.BENCH_WEB_ONLY;
+    for (const route of routes(fixture).filter((r) => !only || r.name.includes(only))) {
       const m = await measure(base, route, amount, seconds);
       results[route.name] = { ...m, target: route.target, kind: route.kind };
       const label = `${route.kind === "api" ? "API " : "page"} ${route.name}`.padEnd(46);
