@@ -112,7 +112,9 @@ export default async function RepositoryMetricsPage({ params, searchParams }: Pr
               from {period.fromDay} to {period.toDay} (whole days in UTC)
             </>
           ) : null}
-          . <Link href="/metrics">All repositories</Link>
+          . Failures are read from the events themselves (rollbacks, fix-forwards and failed deployments, as
+          dora.dev counts them), not from incident tickets; recovery runs from the failure to the next counted
+          event. <Link href="/metrics">All repositories</Link>
         </p>
       </div>
       {env && period ? (
