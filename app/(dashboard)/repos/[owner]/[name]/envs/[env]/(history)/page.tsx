@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import type { SearchParams } from "nuqs/server";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
 import { DataTable, type DataTableColumn, type DataTableRow } from "@/app/_components/data-table";
+import { FilterForm } from "@/app/_components/filter-form";
+import { filterQuery } from "@/app/_components/filter-query";
 import { envHref, eventHref, repoHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
@@ -63,6 +66,14 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
         message={`"${raw.owner}/${raw.name}" has no environment "${raw.env}".`}
       />
     );
+  // The filter form submitted without JavaScript sends cleared fields as "from=&to=": drop them,
+  // so the address (and a copied link) holds only the filters in force.
+  const rawQuery = await searchParams;
+  const entries = Object.entries(rawQuery).flatMap(([k, v]) =>
+    (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x ?? ""]),
+  );
+  if (entries.some(([, v]) => v.trim() === ""))
+    redirect(`${envHref(repo, environment)}${filterQuery(entries)}`);
   const q = await loadEventsSearchParams(searchParams);
   const filter = eventsFilter(q);
   const sort = eventsSort(q);
@@ -197,7 +208,12 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
         </a>
       </div>
 
-      <form className="filters" method="get" aria-label="Filter events" data-testid="filters">
+      <FilterForm
+        className="filters"
+        action={envHref(fullName, envName)}
+        label="Filter events"
+        testId="filters"
+      >
         <label>
           From
           <input type="date" name="from" defaultValue={isoDay(q.from)} />
@@ -240,7 +256,7 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
             Clear filters
           </Link>
         ) : null}
-      </form>
+      </FilterForm>
 
       <DataTable
         label={`${envName} events`}
