@@ -48,6 +48,23 @@ function Signature({ signature }: { signature: CommitPage["signature"] }) {
   );
 }
 
+/**
+ * Environments the commit reached before the one ahead of it in promotion order: a prod
+ * release of a SHA that test never ran (a hotfix), or one test only got later.
+ */
+function skippedSteps(reach: CommitPage["reach"]): Map<string, string> {
+  const out = new Map<string, string>();
+  reach.forEach((r, i) => {
+    const before = reach[i - 1];
+    if (!r.first || !before) return;
+    if (!before.first)
+      out.set(r.environment, `reached ${r.environment} without going through ${before.environment}`);
+    else if (Date.parse(before.first.at) > Date.parse(r.first.at))
+      out.set(r.environment, `reached ${r.environment} before ${before.environment} had it`);
+  });
+  return out;
+}
+
 export default async function CommitLineagePage({ params }: Props) {
   const raw = await params;
   const repo = parseRepoParams(raw);
@@ -75,6 +92,7 @@ export default async function CommitLineagePage({ params }: Props) {
   const now = Date.now();
   const body = c.message.split("\n").slice(1).join("\n").trim();
   const reached = c.reach.filter((r) => r.first);
+  const skipped = skippedSteps(c.reach);
   return (
     <>
       <Breadcrumbs
@@ -88,19 +106,26 @@ export default async function CommitLineagePage({ params }: Props) {
           {c.headline}
         </h1>
         <p className="release-meta">
-          <ShortSha sha={c.sha} /> by <span data-testid="commit-author">{c.author}</span>
-          {c.committerName !== c.author ? <> (committed by {c.committerName})</> : null},{" "}
-          <Time iso={c.committedAt} now={now} /> (<Time iso={c.committedAt} mode="datetime" />)
+          <ShortSha sha={c.sha} />
+          <span>
+            by <span data-testid="commit-author">{c.author}</span>
+            {c.committerName !== c.author ? <> (committed by {c.committerName})</> : null}
+          </span>
+          <span>
+            <Time iso={c.committedAt} mode="datetime" />{" "}
+            <span className="muted">
+              (<Time iso={c.committedAt} now={now} />)
+            </span>
+          </span>
           {c.parents.length ? (
-            <>
-              {" "}
+            <span>
               · {c.parents.length === 1 ? "parent" : "parents"}{" "}
               {c.parents.map((p) => (
                 <ShortSha key={p} sha={p} href={commitHref(fullName, p)} copy={false} />
               ))}
-            </>
+            </span>
           ) : (
-            " · root commit"
+            <span>· root commit</span>
           )}
         </p>
         {body ? (
@@ -144,8 +169,13 @@ export default async function CommitLineagePage({ params }: Props) {
                       </Link>
                     </span>
                     <span className="muted small">
-                      <Time iso={r.first.at} now={now} />
+                      <Time iso={r.first.at} mode="datetime" /> (<Time iso={r.first.at} now={now} />)
                     </span>
+                    {skipped.get(r.environment) ? (
+                      <span className="timeline__warning" data-testid="reach-skipped">
+                        {skipped.get(r.environment)}
+                      </span>
+                    ) : null}
                     <span data-testid="reach-now">
                       {r.current ? (
                         <strong>runs it now</strong>
