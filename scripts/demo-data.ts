@@ -5,7 +5,8 @@
 //   well under a second) and imported from the clone: tags, rc-* and v* environments, a rollback
 //   tag, a maintenance branch.
 // - acme/hostile-refs: a clone whose messages, author names, branch and tag names are markup and
-//   control characters (lib/git/testing/hostile-repo.ts), imported the same way.
+//   control characters (lib/git/testing/hostile-repo.ts), imported the same way; its "canary"
+//   environment matches no tag, so it has no events (the pages' empty states).
 // - globex/shop, globex/api, globex/web: the GitHub simulator's medium scenario (seed 7), served
 //   in-process and read with `lineage sync`: PRs with reviews, CI runs, signatures and deployments
 //   to dev/test/prod, with the planted cases (a prod rollback, a failed and a rejected deployment,
@@ -395,6 +396,9 @@ export function buildSampleRepository(dir: string): number {
   return commits;
 }
 
+/** An environment of acme/hostile-refs that no tag matches: it has no events yet. */
+export const EMPTY_ENVIRONMENT = { name: "canary", source: { tags: "canary-*" } };
+
 export const HOSTILE_TAG = "demo<svg/onload=alert(1)>";
 export const HOSTILE_BRANCH = "feature/<i>x</i>";
 
@@ -446,7 +450,8 @@ export async function buildDemoData({
     {
       repositories: [
         { repo: SAMPLE_REPO, environments: SAMPLE_ENVIRONMENTS },
-        { repo: HOSTILE_CLONE_REPO, environments: hostile.environments },
+        // A fourth environment that nothing has reached yet shows every page's empty state.
+        { repo: HOSTILE_CLONE_REPO, environments: [...hostile.environments, EMPTY_ENVIRONMENT] },
         ...scenarioConfig(scenario).repositories,
       ],
     },
