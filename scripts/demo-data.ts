@@ -28,8 +28,10 @@ import type { ProgressSink } from "../lib/progress";
 
 export const SAMPLE_REPO = "acme/shop";
 export const HOSTILE_CLONE_REPO = "acme/hostile-refs";
-/** The simulator's scenario: medium size, hostile strings in its last repository (globex/web). */
-export const DEMO_SCENARIO = { seed: 7, size: "medium", owner: "globex", hostile: true } as const;
+
+import { DEMO_SCENARIO, EMPTY_ENVIRONMENT } from "./demo-scenario";
+
+export { DEMO_SCENARIO, EMPTY_ENVIRONMENT };
 
 const SAMPLE_ENVIRONMENTS = [
   { name: "dev", source: { branch: "develop" } },
@@ -395,9 +397,6 @@ export function buildSampleRepository(dir: string): number {
   git(dir, ["branch", HOSTILE_BRANCH, "develop~1"]);
   return commits;
 }
-
-/** An environment of acme/hostile-refs that no tag matches: it has no events yet. */
-export const EMPTY_ENVIRONMENT = { name: "canary", source: { tags: "canary-*" } };
 
 export const HOSTILE_TAG = "demo<svg/onload=alert(1)>";
 export const HOSTILE_BRANCH = "feature/<i>x</i>";

@@ -283,7 +283,7 @@ export default async function CommitLineagePage({ params }: Props) {
             <h2 id="ci-heading" className="section__title">
               CI and signature
             </h2>
-            <p>
+            <p data-testid="signature">
               Signature: <Signature signature={c.signature} />
             </p>
             {c.checkSuites.length ? (
@@ -346,7 +346,9 @@ export default async function CommitLineagePage({ params }: Props) {
                 ))}
               </ul>
             ) : (
-              <p className="muted">GitHub recorded no deployment of this exact commit.</p>
+              <p className="muted" data-testid="no-deployments">
+                GitHub recorded no deployment of this exact commit.
+              </p>
             )}
           </section>
         </>
