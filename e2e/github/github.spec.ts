@@ -365,6 +365,9 @@ test.describe("keyboard and address", () => {
     await page.locator('select[name="status"]').selectOption("failed");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/\/repos\/globex\/web\/envs\/test\?status=failed$/);
+    // The filtered page has rendered (the form is new), before it is changed again.
+    await expect(page.locator('[data-testid="event-row"] [data-status]').first()).toHaveText("failed");
+    await expect(page.locator('select[name="status"]')).toHaveValue("failed");
     // Clearing it again leaves a bare address.
     await page.locator('select[name="status"]').selectOption("");
     await page.getByRole("button", { name: "Apply" }).click();
@@ -397,7 +400,7 @@ test.describe("hostile strings are inert on every page", () => {
   test("globex/web (simulator) and acme/hostile-refs (git fixture): no dialog, no injected element", async ({
     page,
   }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(300_000);
     const seen = guard(page);
     const web = repoOf("globex/web");
     const urls = new Set<string>([
@@ -452,6 +455,8 @@ test.describe("hostile strings are inert on every page", () => {
       // Hydrated, so client components (tables, the chart, times) have rendered their text too.
       await page.waitForFunction(
         () => document.querySelector("time[data-hydrated]") !== null || !document.querySelector("time"),
+        undefined,
+        { timeout: 20_000 },
       );
       expect(await injected(page), url).toEqual([]);
       const text = (await page.locator("main").textContent()) ?? "";
@@ -472,8 +477,11 @@ test.describe("hostile strings are inert on every page", () => {
     await page.goto("/repos/globex/web/envs/prod");
     for (const tag of [HOSTILE_TAGS[0], HOSTILE_TAGS[2], HOSTILE_TAGS[3]]) {
       await page.goto("/repos/globex/web/envs/prod");
-      await page.getByTestId("event-link").filter({ hasText: tag }).first().click();
-      await expect(page.getByTestId("release-ref")).toHaveText(tag);
+      const link = page.getByTestId("event-link").filter({ hasText: tag }).first();
+      const href = await link.getAttribute("href");
+      await link.click();
+      await expect(page).toHaveURL(new RegExp(`${href!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+      await expect(page.getByTestId("release-ref")).toHaveText(tag, { timeout: 15_000 });
       await expect(page.getByTestId("breadcrumbs")).toContainText(tag);
     }
     // The compare form takes a hostile tag as the other side.

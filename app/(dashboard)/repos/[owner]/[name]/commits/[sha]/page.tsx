@@ -208,7 +208,7 @@ export default async function CommitLineagePage({ params }: Props) {
             </h2>
             {c.pullRequests?.length ? (
               c.pullRequests.map((pr) => (
-                <article key={pr.number} className="card" data-testid="pull-request">
+                <article key={pr.number} className="card pr-card" data-testid="pull-request">
                   <h3 className="card__title">
                     <a href={pr.url} rel="noreferrer noopener" target="_blank">
                       #{pr.number}
@@ -267,7 +267,8 @@ export default async function CommitLineagePage({ params }: Props) {
                   {pr.dismissals.map((d, i) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: dismissals are positional
                     <p key={i} className="removed small" data-testid="dismissal">
-                      A {d.previousState.toLowerCase().replace(/_/g, " ")} review was dismissed by{" "}
+                      {/^[aeiou]/i.test(d.previousState) ? "An" : "A"}{" "}
+                      {d.previousState.toLowerCase().replace(/_/g, " ")} review was dismissed by{" "}
                       {d.actorLogin ? `@${d.actorLogin}` : "someone"} <Time iso={d.at} now={now} />
                       {d.message ? <>: “{d.message}”</> : null}
                     </p>
@@ -347,7 +348,10 @@ export default async function CommitLineagePage({ params }: Props) {
               </ul>
             ) : (
               <p className="muted" data-testid="no-deployments">
-                GitHub recorded no deployment of this exact commit.
+                GitHub recorded no deployment of this exact commit
+                {reached.length
+                  ? ": it reached its environments inside the releases above, deployed at later commits."
+                  : "."}
               </p>
             )}
           </section>
