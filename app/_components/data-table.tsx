@@ -145,7 +145,9 @@ export function DataTable({
         {pagination ? (
           <PageSummary {...pagination} />
         ) : (
-          <span className="muted">{rows.length.toLocaleString("en")} rows</span>
+          <span className="muted">
+            {rows.length.toLocaleString("en")} {rows.length === 1 ? "row" : "rows"}
+          </span>
         )}
         {overflow !== "none" ? (
           <span className="scroll-hint" data-testid="scroll-hint" data-overflow={overflow}>

@@ -34,8 +34,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 const COLUMNS: DataTableColumn[] = [
   { id: "at", header: "When", sortable: true, hideable: false, className: "cell--nowrap" },
   { id: "ref", header: "Ref", sortable: true, hideable: false, className: "cell--wrap" },
-  { id: "sha", header: "Commit" },
+  // Status before the commit: on a phone the first three columns are what fits without scrolling.
   { id: "status", header: "Status" },
+  { id: "sha", header: "Commit" },
   { id: "actor", header: "By", sortable: true },
   { id: "added", header: "Added", sortable: true, align: "end" },
   { id: "removed", header: "Removed", sortable: true, align: "end" },
