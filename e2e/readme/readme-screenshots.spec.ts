@@ -27,6 +27,11 @@ test("README screenshots: overview, a release, a commit", async ({ page }) => {
 
   await page.goto("/");
   await expect(page.getByTestId("events-chart").first()).toBeVisible();
+  // acme/shop's block (a prod rollback, commits waiting, the timeline), not the hostile fixture
+  // that sorts first.
+  await page
+    .locator('[data-testid="repo-block"][data-repo="acme/shop"]')
+    .evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 16));
   await page.screenshot({ path: path.join(OUT, "overview.png") });
 
   // The planted prod rollback: removed commits with their PRs, approvers, CI and signatures.
