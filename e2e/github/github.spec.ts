@@ -124,7 +124,8 @@ test.describe("synced GitHub data (globex/*)", () => {
     await expect(page.getByTestId("event-row")).toHaveCount(1);
     await expect(page.getByTestId("event-link")).toHaveText(rollback.tag!);
     await page.getByTestId("event-link").click();
-    await expect(page).toHaveURL(/\/repos\/globex\/shop\/envs\/prod\/events\/\d+$/);
+    // The suite's first navigation: a cold server on a busy machine can take a while.
+    await expect(page).toHaveURL(/\/repos\/globex\/shop\/envs\/prod\/events\/\d+$/, { timeout: 20_000 });
     await expect(page.getByTestId("release-ref")).toHaveText(rollback.tag!);
     await expect(page.locator(".release-meta [data-status]")).toHaveText("rollback");
     await expect(page.getByTestId("removed-count")).toHaveText(String(removed.length));
