@@ -5,7 +5,8 @@
 //   well under a second) and imported from the clone: tags, rc-* and v* environments, a rollback
 //   tag, a maintenance branch.
 // - acme/hostile-refs: a clone whose messages, author names, branch and tag names are markup and
-//   control characters (lib/git/testing/hostile-repo.ts), imported the same way.
+//   control characters (lib/git/testing/hostile-repo.ts), imported the same way; its "canary"
+//   environment matches no tag, so it has no events (the pages' empty states).
 // - globex/shop, globex/api, globex/web: the GitHub simulator's medium scenario (seed 7), served
 //   in-process and read with `lineage sync`: PRs with reviews, CI runs, signatures and deployments
 //   to dev/test/prod, with the planted cases (a prod rollback, a failed and a rejected deployment,
@@ -27,8 +28,10 @@ import type { ProgressSink } from "../lib/progress";
 
 export const SAMPLE_REPO = "acme/shop";
 export const HOSTILE_CLONE_REPO = "acme/hostile-refs";
-/** The simulator's scenario: medium size, hostile strings in its last repository (globex/web). */
-export const DEMO_SCENARIO = { seed: 7, size: "medium", owner: "globex", hostile: true } as const;
+
+import { DEMO_SCENARIO, EMPTY_ENVIRONMENT } from "./demo-scenario";
+
+export { DEMO_SCENARIO, EMPTY_ENVIRONMENT };
 
 const SAMPLE_ENVIRONMENTS = [
   { name: "dev", source: { branch: "develop" } },
@@ -446,7 +449,8 @@ export async function buildDemoData({
     {
       repositories: [
         { repo: SAMPLE_REPO, environments: SAMPLE_ENVIRONMENTS },
-        { repo: HOSTILE_CLONE_REPO, environments: hostile.environments },
+        // A fourth environment that nothing has reached yet shows every page's empty state.
+        { repo: HOSTILE_CLONE_REPO, environments: [...hostile.environments, EMPTY_ENVIRONMENT] },
         ...scenarioConfig(scenario).repositories,
       ],
     },

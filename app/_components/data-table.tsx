@@ -13,7 +13,7 @@ import {
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { createSerializer, useQueryStates } from "nuqs";
-import { type ReactNode, useId, useMemo } from "react";
+import { type ReactNode, useEffect, useId, useMemo, useRef, useState } from "react";
 import { tableParsers, tableUrlKeys } from "./table-params";
 
 /** One column. Serializable, so a Server Component can describe the table. */
@@ -91,6 +91,8 @@ export function DataTable({
   const searchParams = useSearchParams();
   const serialize = useMemo(() => createSerializer(parsers, { urlKeys }), [parsers, urlKeys]);
   const pickerId = useId();
+  const scrollRef = useRef<HTMLElement>(null);
+  const overflow = useSideScroll(scrollRef, rows.length);
 
   const sorting = useMemo(() => toSorting(state.sort ?? defaultSort), [state.sort, defaultSort]);
   const columnVisibility = useMemo(() => {
@@ -143,8 +145,15 @@ export function DataTable({
         {pagination ? (
           <PageSummary {...pagination} />
         ) : (
-          <span className="muted">{rows.length.toLocaleString("en")} rows</span>
+          <span className="muted">
+            {rows.length.toLocaleString("en")} {rows.length === 1 ? "row" : "rows"}
+          </span>
         )}
+        {overflow !== "none" ? (
+          <span className="scroll-hint" data-testid="scroll-hint" data-overflow={overflow}>
+            {overflow === "end" ? "← Scrolled to the last column" : "Scroll sideways for more columns →"}
+          </span>
+        ) : null}
         {hideable.length > 1 ? (
           <details className="column-picker">
             <summary>Columns</summary>
@@ -167,8 +176,13 @@ export function DataTable({
       {rows.length === 0 ? (
         (empty ?? <p className="muted">Nothing to show.</p>)
       ) : (
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        <section className="table-scroll" tabIndex={0} aria-label={`${label} (scrolls sideways)`}>
+        <section
+          ref={scrollRef}
+          className={`table-scroll${overflow === "more" ? " table-scroll--more" : ""}`}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+          tabIndex={0}
+          aria-label={`${label} (scrolls sideways)`}
+        >
           <table className="table" aria-label={label}>
             <thead>
               {table.getHeaderGroups().map((group) => (
@@ -235,6 +249,39 @@ export function DataTable({
       ) : null}
     </div>
   );
+}
+
+/**
+ * Whether a table is wider than its region: "none" (it fits), "more" (columns hidden to the
+ * right) or "end" (scrolled to the last column). On a phone most tables are wider than the
+ * screen, and nothing else tells the reader that Status or Removed are one swipe away.
+ */
+function useSideScroll(ref: React.RefObject<HTMLElement | null>, rowCount: number): "none" | "more" | "end" {
+  const [state, setState] = useState<"none" | "more" | "end">("none");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure when the rows change
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) {
+      setState("none");
+      return;
+    }
+    const measure = () => {
+      const hidden = el.scrollWidth - el.clientWidth;
+      if (hidden <= 1) setState("none");
+      else setState(el.scrollLeft >= hidden - 1 ? "end" : "more");
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    const table = el.firstElementChild;
+    if (table) observer.observe(table);
+    el.addEventListener("scroll", measure, { passive: true });
+    return () => {
+      observer.disconnect();
+      el.removeEventListener("scroll", measure);
+    };
+  }, [ref, rowCount]);
+  return state;
 }
 
 const number = new Intl.NumberFormat("en");

@@ -112,10 +112,11 @@ export default async function SyncPage() {
           What each repository last read from GitHub: pull requests, reviews, CI, signatures and deployments.{" "}
           {runs.length ? (
             <>
+              Runs in all:{" "}
               {Object.entries(counts)
                 .map(([status, n]) => `${n.toLocaleString("en")} ${status}`)
-                .join(" · ")}{" "}
-              runs in all.
+                .join(" · ")}
+              .
             </>
           ) : null}
         </p>

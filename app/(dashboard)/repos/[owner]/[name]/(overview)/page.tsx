@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
+import { DataTable, type DataTableColumn } from "@/app/_components/data-table";
 import { compareHref, envHref, eventHref, metricsHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
@@ -16,6 +17,16 @@ import { getStatus } from "@/lib/lineage/status";
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ owner: string; name: string }> };
+
+const LATEST_COLUMNS: DataTableColumn[] = [
+  { id: "at", header: "When", sortable: true, hideable: false, className: "cell--nowrap" },
+  { id: "environment", header: "Environment", sortable: true },
+  { id: "ref", header: "Ref", sortable: true, hideable: false, className: "cell--wrap" },
+  { id: "sha", header: "Commit" },
+  { id: "status", header: "Status" },
+  { id: "actor", header: "By", sortable: true },
+  { id: "changes", header: "Changes", sortable: true, align: "end", className: "cell--nowrap" },
+];
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { owner, name } = await params;
@@ -166,52 +177,43 @@ export default async function RepositoryPage({ params }: Props) {
         {latest.length === 0 ? (
           <p className="muted">No promotion events yet.</p>
         ) : (
-          <div className="data-table">
-            <section className="table-scroll" aria-label="Latest events (scrolls sideways)">
-              <table className="table" data-testid="latest-events">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Environment</th>
-                    <th scope="col">Ref</th>
-                    <th scope="col">Commit</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">By</th>
-                    <th scope="col" className="cell--end">
-                      Changes
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {latest.map((e) => (
-                    <tr key={`${e.environment}-${e.seq}`}>
-                      <td className="cell--nowrap">
-                        <Time iso={e.at} now={now} />
-                      </td>
-                      <td>
-                        <Link href={envHref(fullName, e.environment)}>{e.environment}</Link>
-                      </td>
-                      <td className="cell--wrap">
-                        <Link href={eventHref(fullName, e.environment, e.seq)}>{e.ref}</Link>
-                        <div className="muted small clamp">{e.headline}</div>
-                      </td>
-                      <td>
-                        <ShortSha sha={e.sha} copy={false} />
-                      </td>
-                      <td>
-                        <StatusBadge status={e.statusKind} />
-                      </td>
-                      <td>{e.actor ?? "unknown"}</td>
-                      <td className="cell--end cell--nowrap">
-                        <span className="added">+{e.added.toLocaleString("en")}</span>{" "}
-                        <span className="removed">−{e.removed.toLocaleString("en")}</span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
-          </div>
+          <DataTable
+            label="Latest events"
+            testId="latest-events"
+            urlPrefix="latest"
+            defaultSort="at.desc"
+            columns={LATEST_COLUMNS}
+            rows={latest.map((e) => ({
+              id: `${e.environment}-${e.seq}`,
+              testId: "latest-event",
+              values: {
+                at: e.at,
+                environment: e.environment,
+                ref: e.ref,
+                actor: e.actor,
+                changes: e.added + e.removed,
+              },
+              cells: {
+                at: <Time iso={e.at} now={now} />,
+                environment: <Link href={envHref(fullName, e.environment)}>{e.environment}</Link>,
+                ref: (
+                  <>
+                    <Link href={eventHref(fullName, e.environment, e.seq)}>{e.ref}</Link>
+                    <div className="muted small clamp">{e.headline}</div>
+                  </>
+                ),
+                sha: <ShortSha sha={e.sha} copy={false} />,
+                status: <StatusBadge status={e.statusKind} />,
+                actor: e.actor ?? "unknown",
+                changes: (
+                  <>
+                    <span className="added">+{e.added.toLocaleString("en")}</span>{" "}
+                    <span className="removed">−{e.removed.toLocaleString("en")}</span>
+                  </>
+                ),
+              },
+            }))}
+          />
         )}
       </section>
     </>

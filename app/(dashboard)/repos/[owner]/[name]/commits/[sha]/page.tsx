@@ -48,6 +48,23 @@ function Signature({ signature }: { signature: CommitPage["signature"] }) {
   );
 }
 
+/**
+ * Environments the commit reached before the one ahead of it in promotion order: a prod
+ * release of a SHA that test never ran (a hotfix), or one test only got later.
+ */
+function skippedSteps(reach: CommitPage["reach"]): Map<string, string> {
+  const out = new Map<string, string>();
+  reach.forEach((r, i) => {
+    const before = reach[i - 1];
+    if (!r.first || !before) return;
+    if (!before.first)
+      out.set(r.environment, `reached ${r.environment} without going through ${before.environment}`);
+    else if (Date.parse(before.first.at) > Date.parse(r.first.at))
+      out.set(r.environment, `reached ${r.environment} before ${before.environment} had it`);
+  });
+  return out;
+}
+
 export default async function CommitLineagePage({ params }: Props) {
   const raw = await params;
   const repo = parseRepoParams(raw);
@@ -75,6 +92,7 @@ export default async function CommitLineagePage({ params }: Props) {
   const now = Date.now();
   const body = c.message.split("\n").slice(1).join("\n").trim();
   const reached = c.reach.filter((r) => r.first);
+  const skipped = skippedSteps(c.reach);
   return (
     <>
       <Breadcrumbs
@@ -88,19 +106,26 @@ export default async function CommitLineagePage({ params }: Props) {
           {c.headline}
         </h1>
         <p className="release-meta">
-          <ShortSha sha={c.sha} /> by <span data-testid="commit-author">{c.author}</span>
-          {c.committerName !== c.author ? <> (committed by {c.committerName})</> : null},{" "}
-          <Time iso={c.committedAt} now={now} /> (<Time iso={c.committedAt} mode="datetime" />)
+          <ShortSha sha={c.sha} />
+          <span>
+            by <span data-testid="commit-author">{c.author}</span>
+            {c.committerName !== c.author ? <> (committed by {c.committerName})</> : null}
+          </span>
+          <span>
+            <Time iso={c.committedAt} mode="datetime" />{" "}
+            <span className="muted">
+              (<Time iso={c.committedAt} now={now} />)
+            </span>
+          </span>
           {c.parents.length ? (
-            <>
-              {" "}
+            <span>
               · {c.parents.length === 1 ? "parent" : "parents"}{" "}
               {c.parents.map((p) => (
                 <ShortSha key={p} sha={p} href={commitHref(fullName, p)} copy={false} />
               ))}
-            </>
+            </span>
           ) : (
-            " · root commit"
+            <span>· root commit</span>
           )}
         </p>
         {body ? (
@@ -144,8 +169,13 @@ export default async function CommitLineagePage({ params }: Props) {
                       </Link>
                     </span>
                     <span className="muted small">
-                      <Time iso={r.first.at} now={now} />
+                      <Time iso={r.first.at} mode="datetime" /> (<Time iso={r.first.at} now={now} />)
                     </span>
+                    {skipped.get(r.environment) ? (
+                      <span className="timeline__warning" data-testid="reach-skipped">
+                        {skipped.get(r.environment)}
+                      </span>
+                    ) : null}
                     <span data-testid="reach-now">
                       {r.current ? (
                         <strong>runs it now</strong>
@@ -178,7 +208,7 @@ export default async function CommitLineagePage({ params }: Props) {
             </h2>
             {c.pullRequests?.length ? (
               c.pullRequests.map((pr) => (
-                <article key={pr.number} className="card" data-testid="pull-request">
+                <article key={pr.number} className="card pr-card" data-testid="pull-request">
                   <h3 className="card__title">
                     <a href={pr.url} rel="noreferrer noopener" target="_blank">
                       #{pr.number}
@@ -237,7 +267,8 @@ export default async function CommitLineagePage({ params }: Props) {
                   {pr.dismissals.map((d, i) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: dismissals are positional
                     <p key={i} className="removed small" data-testid="dismissal">
-                      A {d.previousState.toLowerCase().replace(/_/g, " ")} review was dismissed by{" "}
+                      {/^[aeiou]/i.test(d.previousState) ? "An" : "A"}{" "}
+                      {d.previousState.toLowerCase().replace(/_/g, " ")} review was dismissed by{" "}
                       {d.actorLogin ? `@${d.actorLogin}` : "someone"} <Time iso={d.at} now={now} />
                       {d.message ? <>: “{d.message}”</> : null}
                     </p>
@@ -253,7 +284,7 @@ export default async function CommitLineagePage({ params }: Props) {
             <h2 id="ci-heading" className="section__title">
               CI and signature
             </h2>
-            <p>
+            <p data-testid="signature">
               Signature: <Signature signature={c.signature} />
             </p>
             {c.checkSuites.length ? (
@@ -316,7 +347,12 @@ export default async function CommitLineagePage({ params }: Props) {
                 ))}
               </ul>
             ) : (
-              <p className="muted">GitHub recorded no deployment of this exact commit.</p>
+              <p className="muted" data-testid="no-deployments">
+                GitHub recorded no deployment of this exact commit
+                {reached.length
+                  ? ": it reached its environments inside the releases above, deployed at later commits."
+                  : "."}
+              </p>
             )}
           </section>
         </>

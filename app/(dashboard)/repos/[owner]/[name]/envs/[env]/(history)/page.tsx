@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import type { SearchParams } from "nuqs/server";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
 import { DataTable, type DataTableColumn, type DataTableRow } from "@/app/_components/data-table";
+import { FilterForm } from "@/app/_components/filter-form";
+import { filterQuery } from "@/app/_components/filter-query";
 import { envHref, eventHref, repoHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
@@ -31,8 +34,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 const COLUMNS: DataTableColumn[] = [
   { id: "at", header: "When", sortable: true, hideable: false, className: "cell--nowrap" },
   { id: "ref", header: "Ref", sortable: true, hideable: false, className: "cell--wrap" },
-  { id: "sha", header: "Commit" },
+  // Status before the commit: on a phone the first three columns are what fits without scrolling.
   { id: "status", header: "Status" },
+  { id: "sha", header: "Commit" },
   { id: "actor", header: "By", sortable: true },
   { id: "added", header: "Added", sortable: true, align: "end" },
   { id: "removed", header: "Removed", sortable: true, align: "end" },
@@ -52,6 +56,51 @@ const STATUS_LABEL: Record<(typeof EVENT_STATUSES)[number], string> = {
   baseline: "baseline",
 };
 
+/** What to do when an environment has no events, by where its events come from. */
+function EmptyHistoryHelp({
+  fullName,
+  envName,
+  source,
+  pattern,
+}: {
+  fullName: string;
+  envName: string;
+  source: string;
+  pattern: string;
+}) {
+  if (source === "deployments")
+    return (
+      <>
+        <p>
+          GitHub has recorded no deployment to <code>{pattern}</code> yet, or {fullName} has not been synced
+          since. Sync it:
+        </p>
+        <pre>
+          <code>{`npx lineage sync --repo ${fullName}`}</code>
+        </pre>
+      </>
+    );
+  return (
+    <>
+      <p>
+        {source === "tags" ? (
+          <>
+            No tag matches <code>{pattern}</code> yet: {envName} gets an event each time one is created.
+          </>
+        ) : (
+          <>
+            The branch <code>{pattern}</code> has no imported commits yet.
+          </>
+        )}{" "}
+        After the next release, import the clone again:
+      </p>
+      <pre>
+        <code>{`npx lineage import-git --path <clone> --repo ${fullName}`}</code>
+      </pre>
+    </>
+  );
+}
+
 export default async function EnvironmentPage({ params, searchParams }: Props) {
   const raw = await params;
   const repo = parseRepoParams(raw);
@@ -63,6 +112,14 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
         message={`"${raw.owner}/${raw.name}" has no environment "${raw.env}".`}
       />
     );
+  // The filter form submitted without JavaScript sends cleared fields as "from=&to=": drop them,
+  // so the address (and a copied link) holds only the filters in force.
+  const rawQuery = await searchParams;
+  const entries = Object.entries(rawQuery).flatMap(([k, v]) =>
+    (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x ?? ""]),
+  );
+  if (entries.some(([, v]) => v.trim() === ""))
+    redirect(`${envHref(repo, environment)}${filterQuery(entries)}`);
   const q = await loadEventsSearchParams(searchParams);
   const filter = eventsFilter(q);
   const sort = eventsSort(q);
@@ -187,91 +244,108 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
               : data.environment.source === "tags"
                 ? "tag"
                 : "commit"}{" "}
-            matching <code>{data.environment.pattern}</code>, failed deployments included.{" "}
+            matching <code>{data.environment.pattern}</code>
+            {data.environment.source === "deployments" ? ", failed deployments included" : ""}.{" "}
             <strong className="big-number">{data.environmentTotal.toLocaleString("en")}</strong> events in
             all.
           </p>
         </div>
-        <a className="button button--secondary" href={csvHref} download data-testid="csv-link">
-          Download CSV{filtered ? " (filtered)" : ""}
-        </a>
+        {data.environmentTotal > 0 ? (
+          <a className="button button--secondary" href={csvHref} download data-testid="csv-link">
+            Download CSV{filtered ? " (filtered)" : ""}
+          </a>
+        ) : null}
       </div>
 
-      <form className="filters" method="get" aria-label="Filter events" data-testid="filters">
-        <label>
-          From
-          <input type="date" name="from" defaultValue={isoDay(q.from)} />
-        </label>
-        <label>
-          To
-          <input type="date" name="to" defaultValue={isoDay(q.to)} />
-        </label>
-        <label>
-          Status
-          <select name="status" defaultValue={q.status ?? ""}>
-            <option value="">any</option>
-            {EVENT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          By
-          <select name="actor" defaultValue={filter.actor ?? ""}>
-            <option value="">anyone</option>
-            {filter.actor && !data.actors.includes(filter.actor) ? (
-              <option value={filter.actor}>{filter.actor}</option>
+      {data.environmentTotal === 0 ? (
+        <div className="empty" data-testid="empty-state">
+          <h2>No events yet</h2>
+          <EmptyHistoryHelp
+            fullName={fullName}
+            envName={envName}
+            source={data.environment.source}
+            pattern={data.environment.pattern}
+          />
+        </div>
+      ) : (
+        <>
+          <FilterForm
+            className="filters"
+            action={envHref(fullName, envName)}
+            label="Filter events"
+            testId="filters"
+          >
+            <label>
+              From
+              <input type="date" name="from" defaultValue={isoDay(q.from)} />
+            </label>
+            <label>
+              To
+              <input type="date" name="to" defaultValue={isoDay(q.to)} />
+            </label>
+            <label>
+              Status
+              <select name="status" defaultValue={q.status ?? ""}>
+                <option value="">any</option>
+                {EVENT_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABEL[s]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              By
+              <select name="actor" defaultValue={filter.actor ?? ""}>
+                <option value="">anyone</option>
+                {filter.actor && !data.actors.includes(filter.actor) ? (
+                  <option value={filter.actor}>{filter.actor}</option>
+                ) : null}
+                {data.actors.map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {q.sort ? <input type="hidden" name="sort" value={q.sort} /> : null}
+            <button type="submit" className="button">
+              Apply
+            </button>
+            {filtered ? (
+              <Link href={envHref(fullName, envName)} className="filters__clear">
+                Clear filters
+              </Link>
             ) : null}
-            {data.actors.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        {q.sort ? <input type="hidden" name="sort" value={q.sort} /> : null}
-        <button type="submit" className="button">
-          Apply
-        </button>
-        {filtered ? (
-          <Link href={envHref(fullName, envName)} className="filters__clear">
-            Clear filters
-          </Link>
-        ) : null}
-      </form>
+          </FilterForm>
 
-      <DataTable
-        label={`${envName} events`}
-        testId="events-table"
-        columns={COLUMNS}
-        rows={rows}
-        defaultSort={DEFAULT_SORT}
-        pagination={{ page: data.page, perPage: PER_PAGE, total: data.total }}
-        empty={
-          filtered ? (
-            <div className="empty" data-testid="empty-state">
-              <h2>No events match these filters</h2>
-              <p>
-                Widen the period or <Link href={envHref(fullName, envName)}>clear the filters</Link>.
-              </p>
-            </div>
-          ) : (
-            <div className="empty" data-testid="empty-state">
-              <h2>No events yet</h2>
-              <p>
-                {envName} gets events from {data.environment.source} matching{" "}
-                <code>{data.environment.pattern}</code>. Import the clone again, or sync GitHub for
-                deployments:
-              </p>
-              <pre>
-                <code>{`npx lineage import-git --path <clone> --repo ${fullName}\nnpx lineage sync`}</code>
-              </pre>
-            </div>
-          )
-        }
-      />
+          <DataTable
+            label={`${envName} events`}
+            testId="events-table"
+            columns={COLUMNS}
+            rows={rows}
+            defaultSort={DEFAULT_SORT}
+            pagination={{ page: data.page, perPage: PER_PAGE, total: data.total }}
+            empty={
+              filtered ? (
+                <div className="empty" data-testid="empty-state">
+                  <h2>No events match these filters</h2>
+                  <p>
+                    Widen the period or <Link href={envHref(fullName, envName)}>clear the filters</Link>.
+                  </p>
+                </div>
+              ) : (
+                <div className="empty" data-testid="empty-state">
+                  <h2>No events on this page</h2>
+                  <p>
+                    <Link href={envHref(fullName, envName)}>Back to the newest events</Link>.
+                  </p>
+                </div>
+              )
+            }
+          />
+        </>
+      )}
       <p className="muted small">
         Times are shown in your time zone; hover for UTC. Period filters are whole days in UTC. Sorting, the
         page and the filters are in the address: copy it to share this view.

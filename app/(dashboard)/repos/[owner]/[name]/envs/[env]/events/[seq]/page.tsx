@@ -163,10 +163,22 @@ export default async function ReleasePage({ params, searchParams }: Props) {
           <span className="muted">in {env}</span>
         </h1>
         <p className="release-meta">
-          <StatusBadge status={e.statusKind} /> <ShortSha sha={e.sha} /> <Time iso={e.at} now={now} /> (
-          <Time iso={e.at} mode="datetime" />) by{" "}
-          <span data-testid="release-actor">{e.actor ?? "unknown"}</span>
-          {e.status ? <span className="muted"> · deployment {e.status.toLowerCase()}</span> : null}
+          <StatusBadge status={e.statusKind} /> <ShortSha sha={e.sha} href={commitHref(fullName, e.sha)} />
+          <span>
+            <Time iso={e.at} mode="datetime" />{" "}
+            <span className="muted">
+              (<Time iso={e.at} now={now} />)
+            </span>
+          </span>
+          <span>
+            by <span data-testid="release-actor">{e.actor ?? "unknown"}</span>
+          </span>
+          {e.status ? (
+            <span className="muted" data-testid="deployment-status">
+              · deployment {e.status.toLowerCase()}
+              {e.status === "INACTIVE" ? " (a later deployment replaced it)" : ""}
+            </span>
+          ) : null}
         </p>
         <p className="muted" data-testid="release-headline">
           {e.headline}
