@@ -12,6 +12,12 @@ export interface GitCommitRecord {
   committedAtMs: number;
   message: string;
   changedPaths: string[];
+  /**
+   * Per changed path (same order), git's raw ":oldmode newmode oldblob newblob status"
+   * token: the blob ids let the import tell commits with different changes apart without a
+   * diff (lib/git/diff-signatures.ts).
+   */
+  rawChanges: string[];
 }
 
 // Fields of the header, NUL-separated; the message comes last because it may contain
@@ -149,6 +155,7 @@ export async function readLog(
           committedAtMs: Number(ct) * 1000,
           message: message!.replace(/\n+$/, ""),
           changedPaths: [],
+          rawChanges: [],
         };
         header = [];
       }
@@ -191,13 +198,14 @@ export async function readLog(
       for (;;) {
         const nul = buf.indexOf(0, start);
         if (nul < 0) break;
-        // A ":mode mode sha sha status" token only says a path follows: no need to decode it.
+        // A ":mode mode sha sha status" token says a path follows; hex, digits and spaces only.
         const first = buf[start];
         if (
           !expectPath &&
           header.length === 0 &&
           (first === COLON || (first === NEWLINE && buf[start + 1] === COLON))
         ) {
+          current?.rawChanges.push(buf.toString("latin1", first === COLON ? start : start + 1, nul));
           expectPath = true;
         } else {
           onToken(buf.toString("utf8", start, nul));

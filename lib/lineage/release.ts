@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { type EventStatusKind, eventStatusKind } from "./event-status";
-import { getEnvironmentOrThrow, type PromotionEventRow } from "./events-query";
+import { getEnvironmentOrThrow, type PromotionEventRow, SPLIT_COLUMNS } from "./events-query";
 
 /** What GitHub says about one commit of a release (all null/empty when not synced). */
 export interface ReleaseCommit {
@@ -246,7 +246,7 @@ export async function getRelease(
   >(
     `SELECT e.id, e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
        COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
-       e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback,
+       e.added_count AS added, e.removed_count AS removed, ${SPLIT_COLUMNS},
        split_part(c.message, E'\\n', 1) AS headline,
        (SELECT max(seq) FROM promotion_event WHERE env_id = e.env_id AND seq < e.seq) AS older,
        (SELECT min(seq) FROM promotion_event WHERE env_id = e.env_id AND seq > e.seq) AS newer
