@@ -182,14 +182,19 @@ async function main() {
       const cliEnv = { DATABASE_URL: url };
       // The CLI reads the config it is given: one naming the benchmarked repository.
       const configFile = path.join(ROOT, ".bench", "lineage.config.json");
-      writeFileSync(
-        configFile,
-        JSON.stringify({ repositories: [{ repo: REPO, environments }] }, null, 2),
-      );
+      writeFileSync(configFile, JSON.stringify({ repositories: [{ repo: REPO, environments }] }, null, 2));
       const cliMs: number[] = [];
       const tagContainsMs: number[] = [];
       for (const sha of shas.slice(0, 10)) {
-        cliMs.push(1000 * (await timeProcess(bin, ["where", sha, "--repo", REPO, "--config", configFile, "--json"], ROOT, cliEnv)));
+        cliMs.push(
+          1000 *
+            (await timeProcess(
+              bin,
+              ["where", sha, "--repo", REPO, "--config", configFile, "--json"],
+              ROOT,
+              cliEnv,
+            )),
+        );
         tagContainsMs.push(1000 * (await timeProcess("git", ["tag", "--contains", sha], dir)));
       }
 

@@ -32,6 +32,180 @@ export interface ChangedFiles {
 /** The signature of a commit's change, or NaN when unknown. */
 export type DiffSignature = number;
 
+const SPACE = 32;
+const COLON = 0x3a;
+// Per file entry: how its diff can be read. TEXT: the blobs decide; UNKNOWN: a submodule, a
+// type change or anything but M/A/D (the commit's signature is then unknown).
+const TEXT = 0;
+const UNKNOWN_FILE = 1;
+
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX[97 + i] = 10 + i;
+  HEX[65 + i] = 10 + i;
+}
+
+/**
+ * The blob ids of `git log --raw` tokens, numbered as they come (parsed from git's bytes: no
+ * string per token or id), and per changed file of each commit an entry: old blob, new blob
+ * (-1: none) and kind. readLog fills it; DiffSignatures reads it.
+ */
+export class RawChanges {
+  /** Blob ids as git spells them, each followed by "\n": what `git cat-file --batch` reads. */
+  private hex: Buffer = Buffer.allocUnsafe(41 * 4096);
+  /** Hex digits per id (40, or 64 in a SHA-256 repository); 0 until the first one. */
+  private oidLen = 0;
+  private slots = new Int32Array(1 << 13); // 0: empty, else blob number + 1
+  private firstWord = new Uint32Array(4096);
+  /** Blobs numbered so far. */
+  blobs = 0;
+  /** Per entry: old blob, new blob, kind. */
+  entries = new Int32Array(3 * 4096);
+  /** Entries so far. */
+  size = 0;
+
+  /** The id of blob `b` with its newline, as bytes (valid until the next add). */
+  idBytes(b: number): Buffer {
+    const stride = this.oidLen + 1;
+    return this.hex.subarray(b * stride, (b + 1) * stride);
+  }
+
+  /** Copies blob b's id and newline into `to` at `at`; returns the bytes written. */
+  copyId(b: number, to: Buffer, at: number): number {
+    const stride = this.oidLen + 1;
+    return this.hex.copy(to, at, b * stride, (b + 1) * stride);
+  }
+
+  get idLength(): number {
+    return this.oidLen;
+  }
+
+  /** Whether buf[at, at + idLength) spells blob b's id. */
+  isId(b: number, buf: Buffer, at: number): boolean {
+    return this.sameId(b, buf, at);
+  }
+
+  // Byte by byte: for 40 bytes a loop costs less than a call into Buffer.compare.
+  private sameId(b: number, buf: Buffer, at: number): boolean {
+    const len = this.oidLen;
+    const hex = this.hex;
+    const from = b * (len + 1);
+    for (let i = 0; i < len; i++) if (hex[from + i] !== buf[at + i]) return false;
+    return true;
+  }
+
+  /** The number of the blob whose id is buf[at, at + idLength), or -1 when never seen. */
+  find(buf: Buffer, at: number): number {
+    return this.lookup(buf, at, false);
+  }
+
+  /**
+   * One raw token, buf[start, end) from its ":" (no NUL): appends an entry. A token it cannot
+   * read is an UNKNOWN entry (that commit's signature is unknown, never wrong).
+   */
+  add(buf: Buffer, start: number, end: number): void {
+    if (this.size * 3 + 3 > this.entries.length) {
+      const grown = new Int32Array(this.entries.length * 2);
+      grown.set(this.entries);
+      this.entries = grown;
+    }
+    const e = this.size++ * 3;
+    const entries = this.entries;
+    entries[e] = -1;
+    entries[e + 1] = -1;
+    entries[e + 2] = UNKNOWN_FILE;
+    // ":100644 100644 <old> <new> M": modes are 6 digits; ids 40 or 64 hex digits.
+    if (buf[start] !== COLON || buf[start + 7] !== SPACE || buf[start + 14] !== SPACE) return;
+    let len = this.oidLen;
+    if (len === 0) {
+      let p = start + 15;
+      while (p < end && buf[p] !== SPACE) p++;
+      len = p - start - 15;
+      if (len !== 40 && len !== 64) return;
+      this.oidLen = len;
+      this.hex = Buffer.allocUnsafe((len + 1) * 4096);
+    }
+    const oldAt = start + 15;
+    const newAt = oldAt + len + 1;
+    const statusAt = newAt + len + 1;
+    if (buf[newAt - 1] !== SPACE || buf[statusAt - 1] !== SPACE || statusAt >= end) return;
+    const status = buf[statusAt];
+    // A submodule (mode 160000) is no text diff.
+    if (
+      (buf[start + 1] === 0x31 && buf[start + 2] === 0x36) ||
+      (buf[start + 8] === 0x31 && buf[start + 9] === 0x36)
+    )
+      return;
+    if (status === 0x4d /* M */) {
+      entries[e] = this.lookup(buf, oldAt, true);
+      entries[e + 1] = this.lookup(buf, newAt, true);
+    } else if (status === 0x41 /* A */) {
+      entries[e + 1] = this.lookup(buf, newAt, true);
+    } else if (status === 0x44 /* D */) {
+      entries[e] = this.lookup(buf, oldAt, true);
+    } else return;
+    if (entries[e] === -2 || entries[e + 1] === -2) {
+      entries[e] = entries[e + 1] = -1;
+      return; // not hex
+    }
+    entries[e + 2] = TEXT;
+  }
+
+  /** Blob number of the id at buf[at]; inserts it when `insert`. -2: not hex. */
+  private lookup(buf: Buffer, at: number, insert: boolean): number {
+    const len = this.oidLen;
+    if (len === 0) return -1;
+    let w = 0;
+    for (let i = 0; i < 8; i++) {
+      const d = HEX[buf[at + i]!]!;
+      if (d < 0) return -2;
+      w = (w << 4) | d;
+    }
+    w >>>= 0;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const stride = len + 1;
+    for (let h = w & mask; ; h = (h + 1) & mask) {
+      const v = slots[h]!;
+      if (v === 0) {
+        if (!insert) return -1;
+        for (let i = 8; i < len; i++) if (HEX[buf[at + i]!]! < 0) return -2;
+        const b = this.blobs++;
+        if ((b + 1) * stride > this.hex.length) {
+          const grown = Buffer.allocUnsafe(this.hex.length * 2);
+          this.hex.copy(grown, 0, 0, b * stride);
+          this.hex = grown;
+        }
+        buf.copy(this.hex, b * stride, at, at + len);
+        this.hex[b * stride + len] = 10;
+        if (b >= this.firstWord.length) {
+          const grown = new Uint32Array(this.firstWord.length * 2);
+          grown.set(this.firstWord);
+          this.firstWord = grown;
+        }
+        this.firstWord[b] = w;
+        slots[h] = b + 1;
+        if (this.blobs * 2 > slots.length) this.rehash();
+        return b;
+      }
+      const b = v - 1;
+      if (this.firstWord[b] === w && this.sameId(b, buf, at)) return b;
+    }
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let b = 0; b < this.blobs; b++) {
+      let h = this.firstWord[b]! & mask;
+      while (slots[h] !== 0) h = (h + 1) & mask;
+      slots[h] = b + 1;
+    }
+    this.slots = slots;
+  }
+}
+
 function mix32(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
@@ -99,46 +273,58 @@ class BlobHasher {
   }
 }
 
-interface BlobSums {
-  s1: number;
-  s2: number;
-  /** Binary, too big, missing: the file's diff is not a plain text diff. */
-  unknown: boolean;
-}
-
-const UNKNOWN_BLOB: BlobSums = { s1: 0, s2: 0, unknown: true };
-const NO_BLOB: BlobSums = { s1: 0, s2: 0, unknown: false };
-
-/** One commit's files: path hash, old and new blob numbers (-1 for none). */
-interface CommitFiles {
-  pathHashes: number[];
-  paths: string[];
-  olds: number[];
-  news: number[];
-}
-
-const PENDING = 0;
+// A blob's state: 0 pending (not answered yet), KNOWN, UNKNOWN.
 const KNOWN = 1;
 const UNKNOWN = 2;
 
+/** What `BlobReader` learns of each blob, by blob number (grown as RawChanges numbers more). */
+class BlobStates {
+  s1 = new Uint32Array(4096);
+  s2 = new Uint32Array(4096);
+  state = new Uint8Array(4096); // 0 pending, KNOWN, UNKNOWN
+  asked = new Uint8Array(4096);
+
+  ensure(n: number): void {
+    if (n <= this.state.length) return;
+    let size = this.state.length;
+    while (size < n) size *= 2;
+    const grow = <T extends Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const out = make(size);
+      out.set(a);
+      return out;
+    };
+    this.s1 = grow(this.s1, (k) => new Uint32Array(k));
+    this.s2 = grow(this.s2, (k) => new Uint32Array(k));
+    this.state = grow(this.state, (k) => new Uint8Array(k));
+    this.asked = grow(this.asked, (k) => new Uint8Array(k));
+  }
+}
+
+const ASCII_BLOB = Buffer.from("blob");
+
 /**
  * One `git cat-file --batch` that hashes the blobs asked for, in the order asked. Blobs can
- * be asked for while it runs, so the import can feed it as git log streams.
+ * be asked for while it runs, so the import can feed it as git log streams. Ids go in and
+ * answers come out as bytes: no string per blob.
  */
 class BlobReader {
   private readonly child;
   private readonly exit: Promise<number | null>;
   private readonly done: Promise<void>;
   private stderr = "";
-  private batch: string[] = [];
+  private batch: Buffer;
+  private batchAt = 0;
   private readonly fd: number;
+  /** Blob numbers asked, in order: git answers in that order. */
+  private readonly queue: number[] = [];
 
   constructor(
     clonePath: string,
-    /** Called in the order blobs were asked for, which is the order git answers. */
-    private readonly out: (oid: string, sums: BlobSums) => void,
+    private readonly raw: RawChanges,
+    private readonly states: BlobStates,
     private readonly bigFileThreshold: () => number,
   ) {
+    this.batch = Buffer.allocUnsafe(512 * (raw.idLength + 1));
     // git writes each blob with a write() of its own, whatever --buffer says: into a pipe
     // that is a wake-up and a read on our side per blob (and twice git's system time), so
     // git writes into a file, read once git is done. The file is unlinked at once: nothing
@@ -168,15 +354,17 @@ class BlobReader {
     this.done.catch(() => {});
   }
 
-  ask(oid: string): void {
-    this.batch.push(oid);
-    if (this.batch.length >= 512) this.flush();
+  ask(b: number): void {
+    this.queue.push(b);
+    this.batchAt += this.raw.copyId(b, this.batch, this.batchAt);
+    if (this.batchAt + this.raw.idLength + 1 > this.batch.length) this.flush();
   }
 
   private flush(): void {
-    if (this.batch.length === 0) return;
-    this.child.stdin!.write(`${this.batch.join("\n")}\n`);
-    this.batch = [];
+    if (this.batchAt === 0) return;
+    this.child.stdin!.write(this.batch.subarray(0, this.batchAt));
+    this.batch = Buffer.allocUnsafe(this.batch.length);
+    this.batchAt = 0;
   }
 
   async finish(): Promise<void> {
@@ -216,14 +404,30 @@ class BlobReader {
     }
   }
 
+  /** Records blob `b`'s sums (or that they are unknown). */
+  private answer(b: number, s1: number, s2: number, unknown: boolean): void {
+    const st = this.states;
+    st.s1[b] = s1;
+    st.s2[b] = s2;
+    st.state[b] = unknown ? UNKNOWN : KNOWN;
+  }
+
   private async parse(stream: AsyncIterable<Buffer>): Promise<void> {
     const hasher = new BlobHasher();
-    const out = this.out;
-    let header = ""; // a header line split across chunks
-    let oid = "";
+    const raw = this.raw;
+    const queue = this.queue;
+    const idLen = raw.idLength;
+    let head = 0;
+    let header: Buffer | null = null; // a header line split across chunks
+    let blob = -1;
     let special = false; // not a blob, or bigger than core.bigFileThreshold
     let remaining = -1; // bytes of the current blob still to come; -1: expecting a header
     let skipNewline = false; // the newline git writes after each blob's content
+    const bad = (line: Buffer, at: number, end: number) =>
+      new AppError(
+        "GIT_FAILED",
+        `unexpected line in git cat-file output: ${JSON.stringify(line.toString("latin1", at, Math.min(end, at + 60)))}`,
+      );
     for await (const chunk of stream) {
       let pos = 0;
       while (pos < chunk.length) {
@@ -235,30 +439,52 @@ class BlobReader {
         if (remaining < 0) {
           const nl = chunk.indexOf(10, pos);
           if (nl < 0) {
-            header += chunk.toString("latin1", pos);
+            header = header ? Buffer.concat([header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
             break;
           }
-          const line = header + chunk.toString("latin1", pos, nl);
-          header = "";
+          let line = chunk;
+          let at = pos;
+          let end = nl;
+          if (header) {
+            line = Buffer.concat([header, chunk.subarray(pos, nl)]);
+            at = 0;
+            end = line.length;
+            header = null;
+          }
           pos = nl + 1;
-          const [id, type, size] = line.split(" ");
-          if (type === "missing" || type === "ambiguous") {
-            out(id!, UNKNOWN_BLOB);
+          // "<id> blob <size>", "<id> missing"; git answers in the order asked.
+          let b = queue[head];
+          if (b !== undefined && raw.isId(b, line, at)) head++;
+          else {
+            b = raw.find(line, at);
+            if (b < 0) throw bad(line, at, end);
+          }
+          if (line[at + idLen] !== SPACE) throw bad(line, at, end);
+          const typeAt = at + idLen + 1;
+          let sp = typeAt;
+          while (sp < end && line[sp] !== SPACE) sp++;
+          if (sp >= end) {
+            // "missing", "ambiguous": the commit's signature is unknown.
+            this.answer(b, 0, 0, true);
             continue;
           }
-          if (!id || !size || !/^\d+$/.test(size)) {
-            throw new AppError(
-              "GIT_FAILED",
-              `unexpected line in git cat-file output: ${JSON.stringify(line.slice(0, 60))}`,
-            );
+          let size = 0;
+          for (let i = sp + 1; i < end; i++) {
+            const d = line[i]! - 48;
+            if (d < 0 || d > 9) throw bad(line, at, end);
+            size = size * 10 + d;
           }
-          oid = id;
-          remaining = Number(size);
+          if (sp + 1 >= end) throw bad(line, at, end);
+          blob = b;
+          remaining = size;
           // A blob over the threshold is binary to git's diff, whatever it holds.
-          special = type !== "blob" || remaining > this.bigFileThreshold();
+          special =
+            sp - typeAt !== 4 ||
+            line.compare(ASCII_BLOB, 0, 4, typeAt, sp) !== 0 ||
+            remaining > this.bigFileThreshold();
           hasher.reset();
           if (remaining === 0) {
-            out(oid, special ? UNKNOWN_BLOB : NO_BLOB);
+            this.answer(blob, 0, 0, special);
             remaining = -1;
             skipNewline = true;
           }
@@ -271,10 +497,7 @@ class BlobReader {
         if (remaining === 0) {
           hasher.finish();
           // git's binary test reads the first 8,000 bytes; any NUL is stricter.
-          out(
-            oid,
-            hasher.binary || special ? UNKNOWN_BLOB : { s1: hasher.sum1, s2: hasher.sum2, unknown: false },
-          );
+          this.answer(blob, hasher.sum1, hasher.sum2, hasher.binary || special);
           remaining = -1;
           skipNewline = true;
         }
@@ -363,23 +586,22 @@ async function readSettings(
  * read at once, up to a byte budget (beyond it, `signaturesOf` reads them on demand).
  */
 export class DiffSignatures {
-  private readonly files = new Map<number, CommitFiles | null>();
-  // Blobs by number: id -> number, their sums and state (PENDING, KNOWN, UNKNOWN).
-  private readonly blobIndex = new Map<string, number>();
-  private readonly blobOids: string[] = [];
-  private readonly blobS1: number[] = [];
-  private readonly blobS2: number[] = [];
-  private readonly blobState: number[] = [];
-  private readonly asked: boolean[] = [];
+  /** Where readLog records each commit's raw tokens (pass it to readLog). */
+  readonly raw = new RawChanges();
+  private readonly states = new BlobStates();
+  /** Per commit number: its first entry in raw, and its entry count (-1: signature unknown). */
+  private commitStart = new Int32Array(1024);
+  private commitCount = new Int32Array(1024).fill(-2); // -2: not added
+  /** Per raw entry: hash of its path. */
+  private entryPath = new Int32Array(4096);
+  private readonly added: number[] = [];
   private readonly pathHashes = new Map<string, number>();
   private readonly settings: Promise<{ suppressBlankEmpty: boolean; bigFileThreshold: number }>;
   private threshold = 512 * 1024 * 1024;
   private reader: BlobReader | null = null;
-  /** Blob numbers asked of the newest reader, in order. */
-  private queue: number[] = [];
   private bytes = 0;
   private complete = true;
-  private added = 0;
+  private sinceCheck = 0;
   /** Readers let finish early, being hashed. */
   private readonly finished: Promise<void>[] = [];
 
@@ -397,90 +619,82 @@ export class DiffSignatures {
     );
   }
 
-  private parse(paths: readonly string[], raws: readonly string[]): CommitFiles | null {
-    if (paths.length !== raws.length) return null;
-    const out: CommitFiles = { pathHashes: [], paths: [], olds: [], news: [] };
-    for (let i = 0; i < raws.length; i++) {
-      // ":100644 100644 <old> <new> M"
-      const raw = raws[i]!;
-      const s1 = raw.indexOf(" ");
-      const s2 = raw.indexOf(" ", s1 + 1);
-      const s3 = raw.indexOf(" ", s2 + 1);
-      const s4 = raw.indexOf(" ", s3 + 1);
-      if (s1 < 0 || s2 < 0 || s3 < 0 || s4 < 0) return null;
-      const status = raw.slice(s4 + 1);
-      if (!(status === "M" || status === "A" || status === "D")) return null;
-      if (raw.startsWith("160000", 1) || raw.startsWith("160000", s1 + 1)) return null; // a submodule
-      const old = raw.slice(s2 + 1, s3);
-      const neu = raw.slice(s3 + 1, s4);
-      const path = paths[i]!;
-      let h = this.pathHashes.get(path);
-      if (h === undefined) {
-        h = stringHash(path, 0x811c9dc5);
-        this.pathHashes.set(path, h);
-      }
-      out.pathHashes.push(h);
-      out.paths.push(path);
-      out.olds.push(status === "A" ? -1 : this.blob(old));
-      out.news.push(status === "D" ? -1 : this.blob(neu));
-    }
-    return out;
-  }
-
-  private blob(oid: string): number {
-    let id = this.blobIndex.get(oid);
-    if (id === undefined) {
-      id = this.blobOids.length;
-      this.blobIndex.set(oid, id);
-      this.blobOids.push(oid);
-      this.blobS1.push(0);
-      this.blobS2.push(0);
-      this.blobState.push(PENDING);
-      this.asked.push(false);
-    }
-    return id;
-  }
-
-  private request(f: CommitFiles, reader: BlobReader): void {
-    for (const list of [f.olds, f.news]) {
-      for (const b of list) {
-        if (b < 0 || this.asked[b]) continue;
-        this.asked[b] = true;
-        this.queue.push(b);
-        reader.ask(this.blobOids[b]!);
-      }
-    }
-  }
-
   private newReader(): BlobReader {
-    const queue: number[] = [];
-    let head = 0;
-    this.queue = queue;
-    return new BlobReader(
-      this.clonePath,
-      (oid, sums) => {
-        // git answers in the order asked: the next blob asked for, unless git says otherwise.
-        let b = queue[head];
-        if (b === undefined || this.blobOids[b] !== oid) b = this.blobIndex.get(oid);
-        else head++;
-        if (b === undefined) return;
-        this.blobS1[b] = sums.s1;
-        this.blobS2[b] = sums.s2;
-        this.blobState[b] = sums.unknown ? UNKNOWN : KNOWN;
-      },
-      () => this.threshold,
-    );
+    return new BlobReader(this.clonePath, this.raw, this.states, () => this.threshold);
   }
 
-  /** A non-merge commit's changed paths and git log's raw tokens for them. */
-  add(x: number, paths: readonly string[], raws: readonly string[]): void {
-    const f = this.parse(paths, raws);
-    this.files.set(x, f);
-    if (!f) return;
+  private ensureCommit(x: number): void {
+    if (x < this.commitCount.length) return;
+    let size = this.commitCount.length;
+    while (size <= x) size *= 2;
+    const start = new Int32Array(size);
+    start.set(this.commitStart);
+    const count = new Int32Array(size).fill(-2);
+    count.set(this.commitCount);
+    this.commitStart = start;
+    this.commitCount = count;
+  }
+
+  private pathHash(p: string): number {
+    let h = this.pathHashes.get(p);
+    if (h === undefined) {
+      h = stringHash(p, 0x811c9dc5);
+      this.pathHashes.set(p, h);
+    }
+    return h;
+  }
+
+  /** Asks `reader` for the blobs of commit x not asked yet. */
+  private request(x: number, reader: BlobReader): void {
+    const start = this.commitStart[x]!;
+    const n = this.commitCount[x]!;
+    const entries = this.raw.entries;
+    const asked = this.states.asked;
+    for (let e = start; e < start + n; e++) {
+      for (let k = 0; k < 2; k++) {
+        const b = entries[e * 3 + k]!;
+        if (b < 0 || asked[b]) continue;
+        asked[b] = 1;
+        reader.ask(b);
+      }
+    }
+  }
+
+  /**
+   * A non-merge commit's changed paths, and where readLog put its raw tokens in `raw` (one
+   * per path, from `rawStart`; -1: not recorded, the signature is unknown).
+   */
+  add(x: number, paths: readonly string[], rawStart: number): void {
+    this.ensureCommit(x);
+    if (this.commitCount[x] === -2) this.added.push(x);
+    const n = paths.length;
+    const raw = this.raw;
+    if (rawStart < 0 || rawStart + n > raw.size) {
+      this.commitCount[x] = -1;
+      return;
+    }
+    if (raw.size > this.entryPath.length) {
+      let size = this.entryPath.length;
+      while (size < raw.size) size *= 2;
+      const grown = new Int32Array(size);
+      grown.set(this.entryPath);
+      this.entryPath = grown;
+    }
+    const entries = raw.entries;
+    for (let i = 0; i < n; i++) {
+      if (entries[(rawStart + i) * 3 + 2] !== TEXT) {
+        this.commitCount[x] = -1;
+        return;
+      }
+      this.entryPath[rawStart + i] = this.pathHash(paths[i]!);
+    }
+    this.commitStart[x] = rawStart;
+    this.commitCount[x] = n;
+    this.states.ensure(raw.blobs);
     if (!this.complete) return;
     // How much git has written, looked at now and then (a stat). Every few MB the reader is
     // let finish and its file hashed while git log still streams; the next one goes on.
-    if (++this.added % 1024 === 0 && this.reader) {
+    if (++this.sinceCheck % 1024 === 0 && this.reader) {
       const written = this.reader.written();
       if (written > 4 * 1024 * 1024) {
         this.bytes += written;
@@ -495,7 +709,7 @@ export class DiffSignatures {
       return;
     }
     this.reader ??= this.newReader();
-    this.request(f, this.reader);
+    this.request(x, this.reader);
   }
 
   /** Whether every commit added so far had its blobs read ahead (none past the budget). */
@@ -505,12 +719,12 @@ export class DiffSignatures {
 
   /** The commits added, in the order added. */
   commits(): number[] {
-    return [...this.files.keys()];
+    return this.added;
   }
 
   /** Whether add() was told about the commit. */
   has(x: number): boolean {
-    return this.files.has(x);
+    return x < this.commitCount.length && this.commitCount[x] !== -2;
   }
 
   /** Stops reading ahead (an import that failed). */
@@ -526,18 +740,19 @@ export class DiffSignatures {
     const ahead = this.reader;
     this.reader = null;
     let late: BlobReader | null = null;
-    const paths = new Set<string>();
+    this.states.ensure(this.raw.blobs);
+    const asked = this.states.asked;
+    const entries = this.raw.entries;
     for (const x of xs) {
-      const f = this.files.get(x);
-      if (!f) continue;
-      for (const p of f.paths) paths.add(p);
-      for (const list of [f.olds, f.news]) {
-        for (const b of list) {
-          if (b < 0 || this.asked[b]) continue;
+      if (!this.has(x) || this.commitCount[x]! < 0) continue;
+      const start = this.commitStart[x]!;
+      for (let e = start; e < start + this.commitCount[x]!; e++) {
+        for (let k = 0; k < 2; k++) {
+          const b = entries[e * 3 + k]!;
+          if (b < 0 || asked[b]) continue;
           late ??= this.newReader();
-          this.asked[b] = true;
-          this.queue.push(b);
-          late.ask(this.blobOids[b]!);
+          asked[b] = 1;
+          late.ask(b);
         }
       }
     }
@@ -548,11 +763,8 @@ export class DiffSignatures {
           `    signatures ${w}: ${((performance.now() - t0) / 1000).toFixed(3)} s (${(this.bytes / 1e6).toFixed(1)} MB)\n`,
         );
     };
-    ahead?.finish().then(() => tm("read-ahead done"));
-    late?.finish().then(() => tm("late done"));
-    pathsWithDiffAttribute(this.clonePath, [...paths]).then(() => tm("attrs done"));
     const [special] = await Promise.all([
-      pathsWithDiffAttribute(this.clonePath, [...paths]),
+      pathsWithDiffAttribute(this.clonePath, [...this.pathHashes.keys()]),
       ahead?.finish(),
       late?.finish(),
       ...this.finished,
@@ -560,26 +772,33 @@ export class DiffSignatures {
     // diff.suppressBlankEmpty changes how patch-id reads hunks: no shortcut then.
     if (settings.suppressBlankEmpty) return sigs;
     tm("all read");
+    // A path with a diff attribute makes the signature unknown (by hash: a collision only
+    // makes one more signature unknown, never a wrong one).
+    const specialHashes = new Set<number>();
+    for (const p of special) specialHashes.add(this.pathHash(p));
+    const { s1, s2, state } = this.states;
     for (let k = 0; k < xs.length; k++) {
-      const f = this.files.get(xs[k]!);
-      if (!f) continue;
+      const x = xs[k]!;
+      if (!this.has(x) || this.commitCount[x]! < 0) continue;
+      const start = this.commitStart[x]!;
+      const end = start + this.commitCount[x]!;
       let hi = 0;
       let lo = 0;
       let known = true;
-      for (let i = 0; i < f.paths.length; i++) {
-        if (special.has(f.paths[i]!)) {
+      for (let e = start; e < end; e++) {
+        const p = this.entryPath[e]!;
+        if (specialHashes.size && specialHashes.has(p)) {
           known = false;
           break;
         }
-        const o = f.olds[i]!;
-        const n = f.news[i]!;
-        if ((o >= 0 && this.blobState[o] !== KNOWN) || (n >= 0 && this.blobState[n] !== KNOWN)) {
+        const o = entries[e * 3]!;
+        const n = entries[e * 3 + 1]!;
+        if ((o >= 0 && state[o] !== KNOWN) || (n >= 0 && state[n] !== KNOWN)) {
           known = false;
           break;
         }
-        const d1 = ((n >= 0 ? this.blobS1[n]! : 0) - (o >= 0 ? this.blobS1[o]! : 0)) >>> 0;
-        const d2 = ((n >= 0 ? this.blobS2[n]! : 0) - (o >= 0 ? this.blobS2[o]! : 0)) >>> 0;
-        const p = f.pathHashes[i]!;
+        const d1 = ((n >= 0 ? s1[n]! : 0) - (o >= 0 ? s1[o]! : 0)) >>> 0;
+        const d2 = ((n >= 0 ? s2[n]! : 0) - (o >= 0 ? s2[o]! : 0)) >>> 0;
         hi = (hi + mix32(p ^ d1)) >>> 0;
         lo = (lo + mix32(Math.imul(p, 31) ^ d2 ^ 0x27d4eb2f)) >>> 0;
       }
@@ -597,7 +816,12 @@ export async function readDiffSignatures(
 ): Promise<Float64Array> {
   const reader = new DiffSignatures(clonePath, 0);
   commits.forEach((c, i) => {
-    reader.add(i, c.paths, c.raws);
+    const start = reader.raw.size;
+    for (const token of c.raws) {
+      const buf = Buffer.from(token, "latin1");
+      reader.raw.add(buf, 0, buf.length);
+    }
+    reader.add(i, c.paths, c.paths.length === c.raws.length ? start : -1);
   });
   return reader.signaturesOf(commits.map((_, i) => i));
 }

@@ -201,6 +201,8 @@ export async function importGit(
     let newPathKeys = new Uint32Array(0);
     // Blobs of the new non-merge commits are read and hashed while git log streams.
     const signatures = new DiffSignatures(absPath);
+    // LINEAGE_NO_SPLIT=1 (for the benchmark only): leaves the split unknown, to measure its cost.
+    const split = !process.env.LINEAGE_NO_SPLIT;
     const writtenEnvs: WrittenEnvironment[] = [];
     const place = (c: GitCommitRecord) => {
       const idx = graph.indexOf(c.sha);
@@ -212,7 +214,7 @@ export async function importGit(
         return;
       }
       newPathKeys[idx - stored] = pathSetKey(c.changedPaths);
-      if (graph.parentsOf(idx).length <= 1) signatures.add(idx, c.changedPaths, c.rawChanges);
+      if (split && graph.parentsOf(idx).length <= 1) signatures.add(idx, c.changedPaths, c.rawStart);
       const row = c as unknown as NewCommitRow;
       row.idx = idx;
       row.parentIdx = Array.from(graph.parentsOf(idx));
@@ -273,7 +275,13 @@ export async function importGit(
       () => {},
     );
     afterTopology.catch(fail);
-    const logDone = readLog(absPath, revisions, (c) => (early ? early.push(c) : place(c)), abort.signal);
+    const logDone = readLog(
+      absPath,
+      revisions,
+      (c) => (early ? early.push(c) : place(c)),
+      abort.signal,
+      split ? signatures.raw : undefined,
+    );
     logDone.then(
       () => timing("git log done"),
       () => {},
@@ -306,15 +314,16 @@ export async function importGit(
     }
     progress({ phase: "telling superseded from dropped commits", done: 0, unit: "events" });
     try {
-      summary.patchIds = await supersedeWrittenEvents(client, {
-        repoId: repo.id,
-        clonePath: absPath,
-        graph,
-        environments: writtenEnvs,
-        newPathKeys,
-        signatures,
-        stored,
-      });
+      if (split)
+        summary.patchIds = await supersedeWrittenEvents(client, {
+          repoId: repo.id,
+          clonePath: absPath,
+          graph,
+          environments: writtenEnvs,
+          newPathKeys,
+          signatures,
+          stored,
+        });
     } finally {
       signatures.abort(); // a git still reading ahead, after a failure
     }

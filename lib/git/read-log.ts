@@ -1,4 +1,5 @@
 import { AppError } from "../errors";
+import type { RawChanges } from "./diff-signatures";
 import { gitSpawn } from "./run-git";
 
 /** What git log adds to a commit's shape (readTopology gives parents and order). */
@@ -13,11 +14,12 @@ export interface GitCommitRecord {
   message: string;
   changedPaths: string[];
   /**
-   * Per changed path (same order), git's raw ":oldmode newmode oldblob newblob status"
-   * token: the blob ids let the import tell commits with different changes apart without a
-   * diff (lib/git/diff-signatures.ts).
+   * Where the commit's raw ":oldmode newmode oldblob newblob status" tokens start in the
+   * RawChanges given to readLog, one per changed path in the same order (-1: none given).
+   * Their blob ids let the import tell commits with different changes apart without a diff
+   * (lib/git/diff-signatures.ts).
    */
-  rawChanges: string[];
+  rawStart: number;
 }
 
 // Fields of the header, NUL-separated; the message comes last because it may contain
@@ -127,6 +129,8 @@ export async function readLog(
   revisions: Revisions,
   onCommit: (commit: GitCommitRecord) => void,
   signal?: AbortSignal,
+  /** Receives the raw tokens, parsed from git's bytes. */
+  raw?: RawChanges,
 ): Promise<number> {
   if (revisions.include.length === 0) return 0;
   let count = 0;
@@ -155,7 +159,7 @@ export async function readLog(
           committedAtMs: Number(ct) * 1000,
           message: message!.replace(/\n+$/, ""),
           changedPaths: [],
-          rawChanges: [],
+          rawStart: raw ? raw.size : -1,
         };
         header = [];
       }
@@ -205,7 +209,7 @@ export async function readLog(
           header.length === 0 &&
           (first === COLON || (first === NEWLINE && buf[start + 1] === COLON))
         ) {
-          current?.rawChanges.push(buf.toString("latin1", first === COLON ? start : start + 1, nul));
+          if (raw && current) raw.add(buf, first === COLON ? start : start + 1, nul);
           expectPath = true;
         } else {
           onToken(buf.toString("utf8", start, nul));

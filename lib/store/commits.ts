@@ -10,7 +10,7 @@ import {
   textArrayBinary,
 } from "./sql";
 
-export interface NewCommitRow extends Omit<GitCommitRecord, "rawChanges"> {
+export interface NewCommitRow extends Omit<GitCommitRecord, "rawStart"> {
   idx: number;
   parentIdx: number[];
 }
