@@ -39,7 +39,15 @@ export function EnvironmentRow({
               <ShortSha sha={current.sha} />
               {current.rollback ? (
                 <span data-testid="rollback-badge">
-                  <StatusBadge status="rollback" />
+                  <StatusBadge
+                    status="rollback"
+                    title={
+                      current.pureRollback
+                        ? "The latest event redeployed an older release: this environment went back to older code"
+                        : "The latest event dropped changes it ran before (not merely cherry-picked or rebased ones)"
+                    }
+                  />
+                  {current.pureRollback ? <span className="small"> to an older release</span> : null}
                 </span>
               ) : null}
             </div>

@@ -85,6 +85,7 @@ describe("lineage CLI", () => {
             at: new Date((1_700_000_000 + 180) * 1000).toISOString(),
           },
           current: true,
+          removedBy: null,
         },
         {
           name: "prod",
@@ -95,6 +96,14 @@ describe("lineage CLI", () => {
             at: new Date(1_700_002_000 * 1000).toISOString(),
           },
           current: false,
+          // The rollback tag took it out, and nothing it added makes the same change.
+          removedBy: {
+            source: "tags",
+            ref: "v1.1.0-rollback",
+            sha: shas[2],
+            at: expect.any(String),
+            superseded: false,
+          },
         },
       ],
     });
@@ -148,7 +157,7 @@ describe("lineage CLI", () => {
     expect(prod).toMatchObject({
       name: "prod",
       previous: "dev",
-      current: { ref: "v1.1.0-rollback", sha: shas[2], rollback: true },
+      current: { ref: "v1.1.0-rollback", sha: shas[2], rollback: true, pureRollback: true },
     });
     const expected = Number(git(dir, ["rev-list", "--count", "develop", `^${shas[2]}`]).trim());
     expect(expected).toBe(2);
@@ -157,7 +166,7 @@ describe("lineage CLI", () => {
       oldest: { sha: shas[3], committedAt: new Date((1_700_000_000 + 180) * 1000).toISOString() },
     });
     const table = lineage(["status"]);
-    expect(table.stdout).toMatch(/^prod\s+v1\.1\.0-rollback\s+.*ROLLBACK\s+2 from dev/m);
+    expect(table.stdout).toMatch(/^prod\s+v1\.1\.0-rollback\s+.*ROLLBACK \(older release\)\s+2 from dev/m);
   });
 
   it("repos lists each repository with its environments and freshness", () => {

@@ -235,8 +235,17 @@ export function buildProgram(): Command {
         const shown = (list: unknown[], total: number) =>
           list.length < total ? ` (newest ${list.length} shown)` : "";
         console.log(
-          `from ${result.from}\nto   ${result.to}\n${result.addedCount} added${shown(result.added, result.addedCount)}, ${result.removedCount} removed${shown(result.removed, result.removedCount)}`,
+          `from ${result.from}\nto   ${result.to}\n${result.addedCount} added${shown(result.added, result.addedCount)}, ${result.removedCount} removed${shown(result.removed, result.removedCount)}` +
+            (result.supersededCount !== null
+              ? result.removedCount
+                ? ` (${result.supersededCount} superseded by an equal change, ${result.droppedCount} dropped)`
+                : ""
+              : result.removedCount
+                ? " (superseded or dropped: unknown)"
+                : ""),
         );
+        // "=": removed, but an added commit makes the same change (cherry-picked, rebased).
+        const superseded = new Set(result.superseded?.map((c) => c.sha));
         const rows = [
           ...result.added.map((c) => [
             "+",
@@ -246,7 +255,7 @@ export function buildProgram(): Command {
             c.headline,
           ]),
           ...result.removed.map((c) => [
-            "-",
+            superseded.has(c.sha) ? "=" : "-",
             shortSha(c.sha),
             formatTime(c.committedAt, !!opts.utc),
             c.author,
@@ -295,6 +304,7 @@ export function buildProgram(): Command {
             { head: "actor", shrink: true },
             { head: "added", right: true },
             { head: "removed", right: true },
+            { head: "superseded", right: true },
             "kind",
           ],
           events.map((e) => [
@@ -305,13 +315,16 @@ export function buildProgram(): Command {
             e.actor,
             e.added,
             e.removed,
+            e.removed === 0 ? 0 : (e.superseded ?? "unknown"),
             !e.counted
               ? `not counted (${e.status ?? "failed"})`
               : e.baseline
                 ? "baseline"
-                : e.rollback
-                  ? "ROLLBACK"
-                  : "",
+                : e.pureRollback
+                  ? "ROLLBACK (older release)"
+                  : e.rollback
+                    ? "ROLLBACK"
+                    : "",
           ]),
           `no events in ${opts.env} yet`,
         );
@@ -450,7 +463,7 @@ export function buildProgram(): Command {
             shortSha(e.current?.sha),
             formatTime(e.current?.at, !!opts.utc),
             e.current?.actor ?? null,
-            e.current?.rollback ? "ROLLBACK" : null,
+            e.current?.pureRollback ? "ROLLBACK (older release)" : e.current?.rollback ? "ROLLBACK" : null,
             e.waiting ? `${e.waiting.count} from ${e.previous}` : null,
             e.waiting?.oldest ? formatAge(e.waiting.oldest.committedAt, now) : null,
           ]),

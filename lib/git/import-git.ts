@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { environmentEvents, type RefSources, type TagForEvents } from "../lineage/events";
 import { CommitGraph } from "../lineage/graph";
+import { pathSetKey } from "../lineage/supersede";
 import { type ProgressSink, silentProgress } from "../progress";
 import { forgetHistory, insertCommits, loadGraphInto, type NewCommitRow } from "../store/commits";
 import {
@@ -15,12 +16,14 @@ import {
 } from "../store/environment-events";
 import { syncEnvironments } from "../store/environments";
 import { type Queryable, serialized, withTransaction } from "../store/sql";
+import { DiffSignatures } from "./diff-signatures";
 import { type GitCommitRecord, readLog, readTopology } from "./read-log";
 import { assertGitRepository, type CloneRefs, type GitTagInfo, presentCommits, readRefs } from "./read-refs";
 import { gitSync } from "./run-git";
+import { supersedeWrittenEvents, type WrittenEnvironment } from "./supersede-events";
 
 // Bump when the import's output for the same input changes, so existing imports redo it.
-const IMPORTER_VERSION = 2; // 2: tag globs as git wildmatch
+const IMPORTER_VERSION = 3; // 2: tag globs as git wildmatch; 3: superseded/dropped split
 
 export interface ImportSummary {
   repo: string;
@@ -35,6 +38,8 @@ export interface ImportSummary {
   renumbered: boolean;
   /** Environments whose source the clone does not hold: a branch it lacks, a glob no tag matches. */
   warnings: string[];
+  /** Commits whose patch-id git computed, to tell superseded removed commits from dropped ones. */
+  patchIds: number;
 }
 
 function fingerprintOf(refs: CloneRefs, repoConfig: TRepositoryConfig): string {
@@ -79,6 +84,7 @@ export async function importGit(
     skippedRefs: refs.skipped,
     renumbered: false,
     warnings: sourceWarnings(repoConfig, refs),
+    patchIds: 0,
   };
 
   const existing = await db.pool.query<{
@@ -158,6 +164,11 @@ export async function importGit(
     // streams messages and changed paths. Every write goes through one queue on this
     // transaction's connection, so PostgreSQL works while git and the parser do.
     const db = serialized(client);
+    const t0 = performance.now();
+    const timing = (what: string) => {
+      if (process.env.LINEAGE_IMPORT_TIMING)
+        process.stderr.write(`timing ${what}: ${((performance.now() - t0) / 1000).toFixed(3)} s\n`);
+    };
     // The first failure, wherever it happens, stops both gits; later ones are its echoes
     // (an aborted git, a query in the failed transaction).
     const abort = new AbortController();
@@ -186,6 +197,13 @@ export async function importGit(
     // Commits that lineage sync stored first (same SHA) keep their idx; the clone adds the
     // changed paths GitHub's GraphQL API cannot give.
     const pathsOfStored: { idx: number; paths: string[] }[] = [];
+    // Which commits can be equivalent (same changed paths), for the superseded/dropped split.
+    let newPathKeys = new Uint32Array(0);
+    // Blobs of the new non-merge commits are read and hashed while git log streams.
+    const signatures = new DiffSignatures(absPath);
+    // LINEAGE_NO_SPLIT=1 (for the benchmark only): leaves the split unknown, to measure its cost.
+    const split = !process.env.LINEAGE_NO_SPLIT;
+    const writtenEnvs: WrittenEnvironment[] = [];
     const place = (c: GitCommitRecord) => {
       const idx = graph.indexOf(c.sha);
       if (idx === undefined) {
@@ -195,7 +213,9 @@ export async function importGit(
         pathsOfStored.push({ idx, paths: c.changedPaths });
         return;
       }
-      const row = c as NewCommitRow;
+      newPathKeys[idx - stored] = pathSetKey(c.changedPaths);
+      if (split && graph.parentsOf(idx).length <= 1) signatures.add(idx, c.changedPaths, c.rawStart);
+      const row = c as unknown as NewCommitRow;
       row.idx = idx;
       row.parentIdx = Array.from(graph.parentsOf(idx));
       logged++;
@@ -225,6 +245,7 @@ export async function importGit(
       },
       abort.signal,
     ).then(async () => {
+      timing("rev-list done");
       if (stored > 0 && graph.size > stored && !meetsStored) {
         throw new AppError(
           "INVALID_ARGUMENT",
@@ -232,6 +253,7 @@ export async function importGit(
         );
       }
       progress({ phase: "numbering commits", done: graph.size - stored, unit: "commits" });
+      newPathKeys = new Uint32Array(graph.size - stored);
       for (const c of early!) place(c);
       early = null;
 
@@ -245,17 +267,36 @@ export async function importGit(
         tags,
         signal: abort.signal,
         progress,
+        written: writtenEnvs,
       });
     });
+    afterTopology.then(
+      () => timing("environments written"),
+      () => {},
+    );
     afterTopology.catch(fail);
-    const logDone = readLog(absPath, revisions, (c) => (early ? early.push(c) : place(c)), abort.signal);
+    const logDone = readLog(
+      absPath,
+      revisions,
+      (c) => (early ? early.push(c) : place(c)),
+      abort.signal,
+      split ? signatures.raw : undefined,
+    );
+    logDone.then(
+      () => timing("git log done"),
+      () => {},
+    );
     logDone.catch(fail);
     // On a failure, every flow is let finish (each stops at the abort) before the error goes
     // up, so no query of this import can run after the ROLLBACK.
     await Promise.allSettled([afterTopology, logDone]);
     if (batch.length && !abort.signal.aborted) writeBatch();
     await writes.catch(() => {});
-    if (abort.signal.aborted) throw firstFailure;
+    if (abort.signal.aborted) {
+      signatures.abort();
+      throw firstFailure;
+    }
+    timing("writes done");
     progress({ phase: "reading git log", done: logged, unit: "commits" });
     if (logged !== graph.size - stored) {
       throw new AppError(
@@ -271,6 +312,22 @@ export async function importGit(
         [repo.id, JSON.stringify(pathsOfStored)],
       );
     }
+    progress({ phase: "telling superseded from dropped commits", done: 0, unit: "events" });
+    try {
+      if (split)
+        summary.patchIds = await supersedeWrittenEvents(client, {
+          repoId: repo.id,
+          clonePath: absPath,
+          graph,
+          environments: writtenEnvs,
+          newPathKeys,
+          signatures,
+          stored,
+        });
+    } finally {
+      signatures.abort(); // a git still reading ahead, after a failure
+    }
+    timing("supersede done");
     summary.newCommits = logged;
     summary.totalCommits = graph.size;
 
@@ -318,6 +375,7 @@ async function writeEnvironments(
     tags,
     signal,
     progress,
+    written,
   }: {
     repoId: number;
     repoConfig: TRepositoryConfig;
@@ -326,6 +384,8 @@ async function writeEnvironments(
     tags: TagForEvents[];
     signal: AbortSignal;
     progress: ProgressSink;
+    /** Receives each environment's replay and the first seq written, for supersedeWrittenEvents. */
+    written: WrittenEnvironment[];
   },
 ): Promise<ImportSummary["environments"]> {
   const envRows = await syncEnvironments(db, repoId, repoConfig.environments);
@@ -344,6 +404,7 @@ async function writeEnvironments(
     progress({ phase, done: 0, total: events.length, unit: "events" });
     const write = persistEnvironmentEvents(db, { envId: env.id, graph, events, computed }).then((result) => {
       progress({ phase, done: events.length, total: events.length, unit: "events" });
+      written.push({ envId: env.id, events, computed, fromSeq: events.length - result.written });
       return { name: env.name, ...result };
     });
     write.catch(() => {}); // observed below

@@ -1,4 +1,5 @@
 import { AppError } from "../errors";
+import type { RawChanges } from "./diff-signatures";
 import { gitSpawn } from "./run-git";
 
 /** What git log adds to a commit's shape (readTopology gives parents and order). */
@@ -12,6 +13,13 @@ export interface GitCommitRecord {
   committedAtMs: number;
   message: string;
   changedPaths: string[];
+  /**
+   * Where the commit's raw ":oldmode newmode oldblob newblob status" tokens start in the
+   * RawChanges given to readLog, one per changed path in the same order (-1: none given).
+   * Their blob ids let the import tell commits with different changes apart without a diff
+   * (lib/git/diff-signatures.ts).
+   */
+  rawStart: number;
 }
 
 // Fields of the header, NUL-separated; the message comes last because it may contain
@@ -121,6 +129,8 @@ export async function readLog(
   revisions: Revisions,
   onCommit: (commit: GitCommitRecord) => void,
   signal?: AbortSignal,
+  /** Receives the raw tokens, parsed from git's bytes. */
+  raw?: RawChanges,
 ): Promise<number> {
   if (revisions.include.length === 0) return 0;
   let count = 0;
@@ -149,6 +159,7 @@ export async function readLog(
           committedAtMs: Number(ct) * 1000,
           message: message!.replace(/\n+$/, ""),
           changedPaths: [],
+          rawStart: raw ? raw.size : -1,
         };
         header = [];
       }
@@ -191,13 +202,14 @@ export async function readLog(
       for (;;) {
         const nul = buf.indexOf(0, start);
         if (nul < 0) break;
-        // A ":mode mode sha sha status" token only says a path follows: no need to decode it.
+        // A ":mode mode sha sha status" token says a path follows; hex, digits and spaces only.
         const first = buf[start];
         if (
           !expectPath &&
           header.length === 0 &&
           (first === COLON || (first === NEWLINE && buf[start + 1] === COLON))
         ) {
+          if (raw && current) raw.add(buf, first === COLON ? start : start + 1, nul);
           expectPath = true;
         } else {
           onToken(buf.toString("utf8", start, nul));

@@ -3,6 +3,7 @@ import type { CommitGraph } from "./graph";
 import { getCommitGraph } from "./graph-cache";
 import { getRepositoryOrThrow } from "./repositories";
 import { resolveRevisionOrEnvironment } from "./resolve";
+import { classifyRemoved, pathSetKey } from "./supersede";
 import { rangeDiff } from "./walk";
 
 export interface CommitSummary {
@@ -21,6 +22,17 @@ export interface DiffResult {
   /** The full sizes of both sets, whatever the limit. */
   addedCount: number;
   removedCount: number;
+  /**
+   * `removed` (the slice shown) split as `git cherry -v <to> <from>` does: superseded when a
+   * commit of `added` has the same patch-id (the change is there under another SHA), else
+   * dropped. Null when a patch-id it needs was never computed (import-git computes those its
+   * events need; GitHub gives no diffs).
+   */
+  superseded: CommitSummary[] | null;
+  dropped: CommitSummary[] | null;
+  /** Sizes of the two parts of the whole removed set, whatever the limit; null: unknown. */
+  supersededCount: number | null;
+  droppedCount: number | null;
 }
 
 /**
@@ -80,12 +92,61 @@ export async function diffRevisions(
   const b = await resolveRevisionOrEnvironment(db, repository.id, to);
   const graph = await getCommitGraph(db, repository);
   const { added, removed } = rangeDiff(graph, a.idx, b.idx);
+  const split = await splitRemoved(db, { repoId: repository.id, graph, added, removed });
+  const removedSummaries = await getCommitSummaries(db, repository.id, graph, removed, {
+    offset: removedOffset,
+    limit,
+  });
+  const supersededShas = new Set(split?.superseded.map((x) => graph.shas[x]));
   return {
     from: a.sha,
     to: b.sha,
     added: await getCommitSummaries(db, repository.id, graph, added, { offset: addedOffset, limit }),
-    removed: await getCommitSummaries(db, repository.id, graph, removed, { offset: removedOffset, limit }),
+    removed: removedSummaries,
     addedCount: added.length,
     removedCount: removed.length,
+    superseded: split ? removedSummaries.filter((c) => supersededShas.has(c.sha)) : null,
+    dropped: split ? removedSummaries.filter((c) => !supersededShas.has(c.sha)) : null,
+    supersededCount: split ? split.superseded.length : null,
+    droppedCount: split ? split.dropped.length : null,
   };
+}
+
+/** classifyRemoved over the paths and patch-ids stored for the non-merge commits involved. */
+async function splitRemoved(
+  db: Pick<Db, "pool">,
+  {
+    repoId,
+    graph,
+    added,
+    removed,
+  }: { repoId: number; graph: CommitGraph; added: number[]; removed: number[] },
+) {
+  const nonMerges = [...added, ...removed].filter((x) => graph.parentsOf(x).length <= 1);
+  const keys = new Map<number, number>();
+  const patchIds = new Map<number, string>();
+  const sigs = new Map<number, number>();
+  if (removed.length > 0 && nonMerges.length > 0) {
+    const { rows } = await db.pool.query<{
+      idx: number;
+      changed_paths: string[];
+      patch_id: string | null;
+      signature: number | null;
+    }>(
+      `SELECT c.idx, c.changed_paths, c.patch_id, s.signature FROM "commit" c
+       LEFT JOIN commit_diff_signature s ON s.repo_id = c.repo_id AND s.idx = c.idx
+       WHERE c.repo_id = $1 AND c.idx = ANY($2::int[])`,
+      [repoId, nonMerges],
+    );
+    for (const r of rows) {
+      keys.set(r.idx, pathSetKey(r.changed_paths));
+      if (r.patch_id !== null) patchIds.set(r.idx, r.patch_id);
+      if (r.signature !== null) sigs.set(r.idx, r.signature);
+    }
+  }
+  return classifyRemoved(
+    graph,
+    { added, removed },
+    { keyOf: (x) => keys.get(x), sigOf: (x) => sigs.get(x), patchIdOf: (x) => patchIds.get(x) },
+  );
 }

@@ -15,8 +15,22 @@ export interface PromotionEventRow {
   baseline: boolean;
   added: number;
   removed: number;
+  /** Removed commits whose change is still there under another SHA (cherry-picked, rebased); null: unknown. */
+  superseded: number | null;
+  /** Removed commits whose change is gone; null: unknown (history read from GitHub only). */
+  dropped: number | null;
+  /** Something dropped (or, when that is unknown, anything removed). */
   rollback: boolean;
+  /** The event's commit is an ancestor of the previous one's: an older release redeployed. */
+  pureRollback: boolean;
 }
+
+/** SQL for the rollback flag of promotion_event `e`: dropped non-empty, or removed when unknown. */
+export const ROLLBACK_SQL = "(e.removed_count - COALESCE(e.superseded_count, 0) > 0)";
+
+/** The columns every PromotionEventRow query selects for the split (`e`: promotion_event). */
+export const SPLIT_COLUMNS = `e.superseded_count AS superseded, e.removed_count - e.superseded_count AS dropped,
+  ${ROLLBACK_SQL} AS rollback, e.is_pure_rollback AS "pureRollback"`;
 
 /**
  * An environment's release history, oldest first: the latest `limit` events, of those at or
@@ -51,7 +65,8 @@ export async function findEnvironmentEvents(
     `SELECT * FROM (
        SELECT e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
          COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
-         e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback
+         e.added_count AS added, e.removed_count AS removed,
+         ${SPLIT_COLUMNS}
        FROM promotion_event e JOIN "commit" c ON c.repo_id = $3 AND c.idx = e.commit_idx
        WHERE e.env_id = $1 AND ($4::timestamptz IS NULL OR e.at >= $4) AND ($5::timestamptz IS NULL OR e.at < $5)
        ORDER BY e.seq DESC LIMIT $2) t
@@ -97,7 +112,7 @@ export interface EventsPage {
 
 // Mirrors eventStatusKind() in event-status.ts.
 const EVENT_STATUS_SQL = `CASE
-  WHEN e.counted THEN CASE WHEN e.is_baseline THEN 'baseline' WHEN e.removed_count > 0 THEN 'rollback' ELSE 'success' END
+  WHEN e.counted THEN CASE WHEN e.is_baseline THEN 'baseline' WHEN ${ROLLBACK_SQL} THEN 'rollback' ELSE 'success' END
   WHEN upper(COALESCE(e.status, '')) IN ('FAILURE', 'ERROR') THEN 'failed'
   WHEN upper(COALESCE(e.status, '')) IN ('PENDING', 'QUEUED', 'IN_PROGRESS', 'WAITING') THEN 'in-progress'
   ELSE 'unknown' END`;
@@ -173,7 +188,7 @@ export async function findEnvironmentEventsPage(
     db.pool.query<ReleaseHistoryEvent>(
       `SELECT e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
          COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
-         e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback,
+         e.added_count AS added, e.removed_count AS removed, ${SPLIT_COLUMNS},
          ${EVENT_STATUS_SQL} AS "statusKind",
          (SELECT count(DISTINCT n)::int FROM (
             SELECT pr.number AS n FROM github_pull_request pr
@@ -226,7 +241,7 @@ export async function findLatestEvents(
   const { rows } = await db.pool.query<LatestEvent>(
     `SELECT env.name AS environment, e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
        e.source, e.ref, e.sha, COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status,
-       e.is_baseline AS baseline, e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback,
+       e.is_baseline AS baseline, e.added_count AS added, e.removed_count AS removed, ${SPLIT_COLUMNS},
        ${EVENT_STATUS_SQL} AS "statusKind", split_part(c.message, E'\\n', 1) AS headline
      FROM environment env
      JOIN promotion_event e ON e.env_id = env.id

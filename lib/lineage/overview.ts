@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { ROLLBACK_SQL } from "./events-query";
 
 export interface EnvironmentNow {
   name: string;
@@ -11,7 +12,9 @@ export interface EnvironmentNow {
     headline: string;
     at: string;
     actor: string | null;
+    /** The latest event dropped changes (or removed commits, when unknown whether superseded). */
     rollback: boolean;
+    pureRollback: boolean;
   } | null;
   eventCount: number;
 }
@@ -49,7 +52,8 @@ export async function findRepositoryOverviews(
     sha: string | null;
     at: Date | null;
     actor: string | null;
-    removed_count: number | null;
+    rollback: boolean | null;
+    pure_rollback: boolean | null;
     headline: string | null;
   }>(
     `SELECT r.id AS repo_id, r.full_name, r.commit_count, r.imported_at,
@@ -57,12 +61,12 @@ export async function findRepositoryOverviews(
         WHERE s.status = 'ok' AND lower(r.full_name) = ANY(SELECT lower(x) FROM unnest(s.repos) x)) AS synced_at,
        env.name AS env_name, env.source_kind, env.pattern,
        (SELECT count(*) FROM promotion_event pe WHERE pe.env_id = env.id) AS event_count,
-       e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.removed_count,
+       e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.rollback, e.is_pure_rollback AS pure_rollback,
        split_part(c.message, E'\n', 1) AS headline
      FROM repository r
      LEFT JOIN environment env ON env.repo_id = r.id
      LEFT JOIN LATERAL (
-       SELECT ref, sha, at, actor, removed_count, commit_idx FROM promotion_event
+       SELECT ref, sha, at, actor, ${ROLLBACK_SQL} AS rollback, is_pure_rollback, commit_idx FROM promotion_event e
        WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
      LEFT JOIN "commit" c ON c.repo_id = r.id AND c.idx = e.commit_idx
      WHERE $1::int IS NULL OR r.id = $1
@@ -96,7 +100,8 @@ export async function findRepositoryOverviews(
             headline: row.headline ?? "",
             at: row.at!.toISOString(),
             actor: row.actor,
-            rollback: (row.removed_count ?? 0) > 0,
+            rollback: row.rollback === true,
+            pureRollback: row.pure_rollback === true,
           }
         : null,
     });

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { type EventStatusKind, eventStatusKind } from "./event-status";
-import { getEnvironmentOrThrow, type PromotionEventRow } from "./events-query";
+import { getEnvironmentOrThrow, type PromotionEventRow, SPLIT_COLUMNS } from "./events-query";
 
 /** What GitHub says about one commit of a release (all null/empty when not synced). */
 export interface ReleaseCommit {
@@ -43,17 +43,33 @@ export interface Release {
   olderSeq: number | null;
   newerSeq: number | null;
   added: ReleaseCommitsPage;
+  /**
+   * Removed commits, one page; only when the split is unknown (else `commits` is empty and
+   * `superseded` and `dropped` page them).
+   */
   removed: ReleaseCommitsPage;
   /**
-   * Whether removed commits came back as cherry-picks (superseded) or were dropped. Not known
-   * until events record it: then every removed commit is in `removed` and this says "unknown".
+   * Whether the removed commits are split into superseded (the change is in this release
+   * under another SHA: same `git patch-id --stable` as an added commit, as `git cherry` says)
+   * and dropped. "unknown" for history read from GitHub only (no diffs).
    */
-  removedSplit: "unknown";
+  removedSplit: "known" | "unknown";
+  /** Removed commits whose change this release still has (cherry-picked, rebased); null: unknown. */
+  superseded: ReleaseCommitsPage | null;
+  /** Removed commits whose change is gone: what makes the event a rollback; null: unknown. */
+  dropped: ReleaseCommitsPage | null;
   /** Whether any GitHub record of this repository is stored (else PRs, CI and signatures are unknown). */
   synced: boolean;
 }
 
-type SetName = "added_commits" | "removed_commits";
+// SQL over promotion_event e, each an int4multirange of commit numbers.
+const SETS = {
+  added: "e.added_commits",
+  removed: "e.removed_commits",
+  superseded: "e.superseded_commits",
+  dropped: "(e.removed_commits - e.superseded_commits)",
+} as const;
+type SetName = keyof typeof SETS;
 
 async function pageOfSet(
   db: Pick<Db, "pool">,
@@ -77,7 +93,7 @@ async function pageOfSet(
        to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at
      FROM (
        SELECT idx FROM promotion_event e,
-         LATERAL unnest(e.${set}) r, LATERAL generate_series(lower(r), upper(r) - 1) idx
+         LATERAL unnest(${SETS[set]}) r, LATERAL generate_series(lower(r), upper(r) - 1) idx
        WHERE e.id = $1 ORDER BY idx DESC LIMIT $3 OFFSET $4) s
      JOIN "commit" c ON c.repo_id = $2 AND c.idx = s.idx
      ORDER BY s.idx DESC`,
@@ -230,13 +246,16 @@ export async function getRelease(
     seq,
     addedPage = 1,
     removedPage = 1,
+    supersededPage = 1,
     perPage = 50,
   }: {
     repo: string;
     environment: string;
     seq: number;
     addedPage?: number;
+    /** The page of removed commits; of dropped ones when the split is known. */
     removedPage?: number;
+    supersededPage?: number;
     perPage?: number;
   },
 ): Promise<Release> {
@@ -246,7 +265,7 @@ export async function getRelease(
   >(
     `SELECT e.id, e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
        COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
-       e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback,
+       e.added_count AS added, e.removed_count AS removed, ${SPLIT_COLUMNS},
        split_part(c.message, E'\\n', 1) AS headline,
        (SELECT max(seq) FROM promotion_event WHERE env_id = e.env_id AND seq < e.seq) AS older,
        (SELECT min(seq) FROM promotion_event WHERE env_id = e.env_id AND seq > e.seq) AS newer
@@ -292,6 +311,8 @@ export async function getRelease(
     return { commits, total, page: current, perPage };
   };
   const { id: _id, older, newer, ...event } = row;
+  // Nothing removed needs no split; else the import recorded one, or it is unknown.
+  const split = event.removed > 0 && event.superseded !== null;
   return {
     repository,
     environment: { name: env.name, source: env.source, pattern: env.pattern },
@@ -299,9 +320,13 @@ export async function getRelease(
     previous: event.baseline ? null : (prev[0] ?? null),
     olderSeq: older,
     newerSeq: newer,
-    added: await page("added_commits", addedPage, event.added),
-    removed: await page("removed_commits", removedPage, event.removed),
-    removedSplit: "unknown",
+    added: await page("added", addedPage, event.added),
+    removed: split
+      ? { commits: [], total: event.removed, page: 1, perPage }
+      : await page("removed", removedPage, event.removed),
+    removedSplit: split ? "known" : "unknown",
+    superseded: split ? await page("superseded", supersededPage, event.superseded!) : null,
+    dropped: split ? await page("dropped", removedPage, event.dropped!) : null,
     synced,
   };
 }

@@ -101,6 +101,7 @@ describe("EnvironmentReplay", () => {
     const rollback = replay.step(id("c"));
     expect(rollback.added).toEqual([]);
     expect(names(rollback.removed)).toEqual(["d", "e", "m1"]);
+    expect(rollback.pureRollback).toBe(true);
     expect(replay.isMember(id("d"))).toBe(false);
     // Re-adding keeps the first reach from the first time.
     replay.step(id("e"));
@@ -115,12 +116,13 @@ describe("EnvironmentReplay", () => {
     const r = replay.step(id("y"));
     expect(names(r.added)).toEqual(["x1", "x2", "y"]);
     expect(names(r.removed)).toEqual(["e", "f", "m1"]);
+    expect(r.pureRollback).toBe(false);
   });
 
   it("changes nothing when the same commit is promoted again", () => {
     const { g, id } = graphOf(history);
     const replay = new EnvironmentReplay(g);
     replay.step(id("e"));
-    expect(replay.step(id("e"))).toEqual({ added: [], removed: [], baseline: false });
+    expect(replay.step(id("e"))).toEqual({ added: [], removed: [], baseline: false, pureRollback: false });
   });
 });

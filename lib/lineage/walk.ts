@@ -159,6 +159,8 @@ export interface StepResult {
   added: number[];
   removed: number[];
   baseline: boolean;
+  /** The commit is a strict ancestor of the previous step's: nothing added, only removed. */
+  pureRollback: boolean;
 }
 
 /**
@@ -198,6 +200,7 @@ export class EnvironmentReplay {
     const member = this.member;
     const added: number[] = [];
     let removed: number[] = [];
+    let pureRollback = false;
     if (commit !== this.prev && !member[commit]) {
       const stamp = ++this.stamp;
       const visit = this.visitStamp;
@@ -227,6 +230,7 @@ export class EnvironmentReplay {
     } else if (commit !== this.prev) {
       // The new commit is an ancestor of the previous one: a pure rollback.
       removed = rangeDiff(this.graph, this.prev, commit).removed;
+      pureRollback = true;
     }
     for (const x of added) {
       member[x] = 1;
@@ -234,6 +238,6 @@ export class EnvironmentReplay {
     }
     for (const x of removed) member[x] = 0;
     this.prev = commit;
-    return { added, removed, baseline };
+    return { added, removed, baseline, pureRollback };
   }
 }

@@ -10,7 +10,7 @@ import {
   textArrayBinary,
 } from "./sql";
 
-export interface NewCommitRow extends GitCommitRecord {
+export interface NewCommitRow extends Omit<GitCommitRecord, "rawStart"> {
   idx: number;
   parentIdx: number[];
 }
@@ -84,6 +84,7 @@ export async function forgetHistory(client: Queryable, repoId: number): Promise<
   await client.query(`DELETE FROM promotion_event WHERE env_id IN (${envs})`, [repoId]);
   await client.query("DELETE FROM tag WHERE repo_id = $1", [repoId]);
   await client.query("DELETE FROM git_ref WHERE repo_id = $1", [repoId]);
+  await client.query("DELETE FROM commit_diff_signature WHERE repo_id = $1", [repoId]);
   await client.query(`DELETE FROM "commit" WHERE repo_id = $1`, [repoId]);
   await client.query("UPDATE repository SET commit_count = 0, import_fingerprint = NULL WHERE id = $1", [
     repoId,

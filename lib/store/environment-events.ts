@@ -1,6 +1,7 @@
 import type { SourceKind } from "../config/schema";
 import type { EventSpec } from "../lineage/events";
 import type { CommitGraph } from "../lineage/graph";
+import { classifyRemoved } from "../lineage/supersede";
 import { EnvironmentReplay, rangeDiff, type StepResult } from "../lineage/walk";
 import { int4ArrayBinary, type Queryable } from "./sql";
 
@@ -27,7 +28,7 @@ function sameEvent(a: StoredEvent, b: EventSpec): boolean {
 }
 
 const EVENT_COLUMNS = `env_id, seq, commit_idx, sha, at, actor, source, ref, counted, status, is_baseline,
-  added_count, removed_count, added_commits, removed_commits`;
+  added_count, removed_count, added_commits, removed_commits, is_pure_rollback, superseded_count, superseded_commits`;
 
 /**
  * Writes sets of commit numbers (< size) as int4multirange literals: "{[3,7),[9,10)}".
@@ -80,6 +81,20 @@ class RunEncoder {
     }
     return `{${parts.join(",")}}`;
   }
+}
+
+/**
+ * The superseded/dropped split of an event when it needs no patch-id: nothing removed, or
+ * no non-merge commit added that a removed one could equal (a pure rollback, say). Else
+ * null, for the import to fill in from the clone (see lib/git/supersede-events.ts).
+ */
+function splitWithoutPatchIds(
+  graph: CommitGraph,
+  result: StepResult | undefined,
+): { superseded: number[]; dropped: number[] } | null {
+  if (!result || result.removed.length === 0) return { superseded: [], dropped: [] };
+  if (result.added.some((a) => graph.parentsOf(a).length <= 1)) return null;
+  return classifyRemoved(graph, result, { keyOf: () => undefined, patchIdOf: () => undefined });
 }
 
 export interface PersistSummary {
@@ -219,11 +234,11 @@ export async function persistEnvironmentEvents(
   const INSERT = `INSERT INTO promotion_event (${EVENT_COLUMNS})
      SELECT $1, t.seq, t.commit_idx, t.sha, to_timestamp(t.at / 1000.0), t.actor, t.source::"EnvSourceKind", t.ref,
        t.counted, t.status, t.baseline, t.added, t.removed, t.added_commits::int4multirange,
-       t.removed_commits::int4multirange
+       t.removed_commits::int4multirange, t.pure_rollback, t.superseded, t.superseded_commits::int4multirange
      FROM unnest($2::int[], $3::int[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::text[], $9::bool[],
-       $10::text[], $11::bool[], $12::int[], $13::int[], $14::text[], $15::text[])
+       $10::text[], $11::bool[], $12::int[], $13::int[], $14::text[], $15::text[], $16::bool[], $17::int[], $18::text[])
        AS t(seq, commit_idx, sha, at, actor, source, ref, counted, status, baseline, added, removed,
-         added_commits, removed_commits)
+         added_commits, removed_commits, pure_rollback, superseded, superseded_commits)
      RETURNING id, seq`;
   // Writes are chained, not awaited one by one: PostgreSQL writes one batch while the next
   // is encoded, and only one query runs on the connection at a time.
@@ -232,6 +247,7 @@ export async function persistEnvironmentEvents(
   for (let from = k; from < events.length; from += 2000) {
     const seqs: number[] = [];
     for (let seq = from; seq < Math.min(from + 2000, events.length); seq++) seqs.push(seq);
+    const splits = seqs.map((q) => splitWithoutPatchIds(graph, results[q]));
     const params = [
       envId,
       seqs,
@@ -248,6 +264,9 @@ export async function persistEnvironmentEvents(
       seqs.map((q) => results[q]?.removed.length ?? 0),
       seqs.map((q) => runs.multirange(results[q]?.added ?? [])),
       seqs.map((q) => runs.multirange(results[q]?.removed ?? [])),
+      seqs.map((q) => results[q]?.pureRollback ?? false),
+      splits.map((x) => (x ? x.superseded.length : null)),
+      splits.map((x) => (x ? runs.multirange(x.superseded) : null)),
     ];
     for (const q of seqs)
       summary.eventCommitRows += (results[q]?.added.length ?? 0) + (results[q]?.removed.length ?? 0);

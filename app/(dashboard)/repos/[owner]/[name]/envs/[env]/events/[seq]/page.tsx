@@ -21,6 +21,7 @@ const PER_PAGE = 50;
 const loadSearchParams = createLoader({
   addedPage: parseAsInteger.withDefault(1),
   removedPage: parseAsInteger.withDefault(1),
+  supersededPage: parseAsInteger.withDefault(1),
 });
 
 type Props = {
@@ -125,6 +126,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
       seq,
       addedPage: q.addedPage,
       removedPage: q.removedPage,
+      supersededPage: q.supersededPage,
       perPage: PER_PAGE,
     }),
   );
@@ -198,7 +200,19 @@ export default async function ReleasePage({ params, searchParams }: Props) {
           <span className={`stat__number ${e.removed ? "removed" : ""}`} data-testid="removed-count">
             {e.removed.toLocaleString("en")}
           </span>
-          <span className="stat__label">commits removed{e.removed ? " (rollback)" : ""}</span>
+          <span className="stat__label">
+            commits removed
+            {e.removed === 0 ? null : e.superseded === null ? (
+              " (dropped or superseded: unknown)"
+            ) : (
+              <>
+                {": "}
+                <span data-testid="dropped-count">{(e.dropped ?? 0).toLocaleString("en")}</span> dropped
+                {e.pureRollback ? " (an older release)" : ""},{" "}
+                <span data-testid="superseded-count">{e.superseded.toLocaleString("en")}</span> superseded
+              </>
+            )}
+          </span>
         </div>
         <div className="stat stat--wide">
           <span className="stat__label">Compared with</span>
@@ -263,14 +277,55 @@ export default async function ReleasePage({ params, searchParams }: Props) {
         />
       </section>
 
-      {e.removed > 0 ? (
+      {r.dropped && r.dropped.total > 0 ? (
+        <section aria-labelledby="dropped-heading" className="section">
+          <h2 id="dropped-heading" className="section__title">
+            Dropped commits <StatusBadge status="rollback" />
+          </h2>
+          <p className="muted small">
+            {env} ran these changes before this event and no longer has them in any form: no added commit
+            makes the same change (<code>git cherry</code> marks them <code>+</code>).
+          </p>
+          <DataTable
+            label="Dropped commits"
+            testId="dropped-table"
+            urlPrefix="removed"
+            columns={columns(r.synced)}
+            rows={commitRows(fullName, r.dropped.commits, r.synced, now)}
+            pagination={{ page: r.dropped.page, perPage: r.dropped.perPage, total: r.dropped.total }}
+          />
+        </section>
+      ) : null}
+
+      {r.superseded && r.superseded.total > 0 ? (
+        <section aria-labelledby="superseded-heading" className="section">
+          <h2 id="superseded-heading" className="section__title">
+            Superseded commits <StatusBadge status="superseded" />
+          </h2>
+          <p className="muted small">
+            Removed under these SHAs, but this release has the same change under another one: cherry-picked or
+            rebased (same <code>git patch-id --stable</code> as an added commit; <code>git cherry</code> marks
+            them <code>-</code>). Not a rollback.
+          </p>
+          <DataTable
+            label="Superseded commits"
+            testId="superseded-table"
+            urlPrefix="superseded"
+            columns={columns(r.synced)}
+            rows={commitRows(fullName, r.superseded.commits, r.synced, now)}
+            pagination={{ page: r.superseded.page, perPage: r.superseded.perPage, total: r.superseded.total }}
+          />
+        </section>
+      ) : null}
+
+      {e.removed > 0 && r.removedSplit === "unknown" ? (
         <section aria-labelledby="removed-heading" className="section">
           <h2 id="removed-heading" className="section__title">
             Removed commits <StatusBadge status="rollback" />
           </h2>
           <p className="muted small" data-testid="removed-split">
-            Superseded (cherry-picked back) or dropped: not known for this event yet — every removed commit is
-            listed here.
+            Superseded (the same change under another SHA) or dropped: unknown, because this history was read
+            from GitHub only (no diffs). <code>npx lineage import-git</code> from a clone tells them apart.
           </p>
           <DataTable
             label="Removed commits"
