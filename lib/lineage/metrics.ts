@@ -11,8 +11,9 @@ import { getRepositoryOrThrow } from "./repositories";
 //   deployment that succeeded), the environment's first (baseline) event and rollbacks included.
 // - A *failed deployment* is an uncounted event whose latest GitHub deployment status is
 //   FAILURE or ERROR; it happened at the deployment's creation time (the event's `at`).
-// - A deployment is *rolled back* when the environment's next counted event removes commits
-//   from it (`removed ≠ ∅`), and *fixed forward* when it is not rolled back and the next
+// - A deployment is *rolled back* when the environment's next counted event is a rollback:
+//   it removes commits whose change it no longer has in any form (dropped ≠ ∅; any removal
+//   when the superseded/dropped split is unknown), and *fixed forward* when it is not rolled back and the next
 //   counted event comes within `fixWindowMinutes` of it (at most that many minutes later).
 // - Lead time of a commit: from its committer date to the time of the first counted event that
 //   contained it (`env_reach.first_event_id`), for commits first reached by a non-baseline event
@@ -41,7 +42,7 @@ export const METRIC_DEFINITIONS = {
   leadTime:
     "For each commit first reached by a deployment in the bucket: the deployment's time minus the commit's committer date (commits of the environment's first stored event are excluded); median and 90th percentile.",
   changeFailureRate:
-    "Failures ÷ (deployments + failed deployments), where a failure is a failed deployment (latest GitHub status FAILURE or ERROR), a deployment whose next counted event removes commits (rolled back), or one whose next counted event comes within the fix-forward window (fixed forward).",
+    "Failures ÷ (deployments + failed deployments), where a failure is a failed deployment (latest GitHub status FAILURE or ERROR), a deployment whose next counted event drops commits it contained (rolled back; commits cherry-picked into that event under another SHA are superseded, not dropped), or one whose next counted event comes within the fix-forward window (fixed forward).",
   recoveryTime:
     "For each failure in the bucket: the time from the failed deployment (or the failed release) to the next counted event of the environment; median.",
 } as const;
@@ -248,6 +249,13 @@ interface StoredEvent {
   status: string | null;
   isBaseline: boolean;
   removedCount: number;
+  /** Removed commits whose change the release still has (same patch-id); null when unknown. */
+  supersededCount: number | null;
+}
+
+/** The one rollback rule (events-query's ROLLBACK_SQL): a change dropped in every form. */
+function isRollback(event: StoredEvent): boolean {
+  return event.removedCount - (event.supersededCount ?? 0) > 0;
 }
 
 interface Classified {
@@ -267,13 +275,13 @@ function classify(events: readonly StoredEvent[], fixWindowMs: number): Classifi
     const kind = eventStatusKind({
       counted: event.counted,
       baseline: event.isBaseline,
-      removed: event.removedCount,
+      rollback: isRollback(event),
       status: event.status,
     });
     let failure: MetricsEvent["failure"] = null;
     if (kind === "failed") failure = "failed";
     else if (event.counted && next) {
-      if (next.removedCount > 0) failure = "rolled-back";
+      if (isRollback(next)) failure = "rolled-back";
       else if (next.at.getTime() - event.at.getTime() <= fixWindowMs) failure = "fixed-forward";
     }
     out[i] = { event, kind, failure, next };
@@ -366,6 +374,7 @@ export async function computeEnvironmentMetrics(
     status: true,
     isBaseline: true,
     removedCount: true,
+    supersededCount: true,
   } as const;
   const range = await prisma.promotionEvent.aggregate({
     where: { envId: env.id, at: { gte: from, lt: to } },
