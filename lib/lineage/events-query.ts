@@ -110,28 +110,42 @@ const SORT_SQL: Record<EventSortColumn, string> = {
   removed: "e.removed_count",
 };
 
-/** The environment of a repository, or NOT_FOUND naming the environments it has. */
+/** The environment of a repository, or NOT_FOUND naming the environments it has. One query when found. */
 export async function getEnvironmentOrThrow(
   db: Pick<Db, "pool">,
   { repo, environment }: { repo: string; environment: string },
 ): Promise<EventsPage["repository"] & { env: EventsPage["environment"] }> {
-  const repository = await getRepositoryOrThrow(db, repo);
-  const { rows } = await db.pool.query<{
+  const { rows: found } = await db.pool.query<{
     id: number;
+    fullName: string;
+    envId: number | null;
     name: string;
     source: PromotionEventRow["source"];
     pattern: string;
   }>(
-    "SELECT id, name, source_kind AS source, pattern FROM environment WHERE repo_id = $1 ORDER BY position",
+    `SELECT r.id, r.full_name AS "fullName", env.id AS "envId", env.name, env.source_kind AS source, env.pattern
+     FROM repository r LEFT JOIN environment env ON env.repo_id = r.id AND env.name = $2
+     WHERE lower(r.full_name) = lower($1)`,
+    [repo, environment],
+  );
+  const hit = found[0];
+  if (hit?.envId != null) {
+    return {
+      id: hit.id,
+      fullName: hit.fullName,
+      env: { id: hit.envId, name: hit.name, source: hit.source, pattern: hit.pattern },
+    };
+  }
+  // Not found: the repository's own error, or the environments it has.
+  const repository = await getRepositoryOrThrow(db, repo);
+  const { rows } = await db.pool.query<{ name: string }>(
+    "SELECT name FROM environment WHERE repo_id = $1 ORDER BY position",
     [repository.id],
   );
-  const env = rows.find((r) => r.name === environment);
-  if (!env)
-    throw new AppError(
-      "NOT_FOUND",
-      `${repository.fullName} has no environment "${environment}" (its environments: ${rows.map((r) => r.name).join(", ") || "none"})`,
-    );
-  return { id: repository.id, fullName: repository.fullName, env };
+  throw new AppError(
+    "NOT_FOUND",
+    `${repository.fullName} has no environment "${environment}" (its environments: ${rows.map((r) => r.name).join(", ") || "none"})`,
+  );
 }
 
 /**
@@ -147,6 +161,7 @@ export async function findEnvironmentEventsPage(
     sort = { column: "at", desc: true },
     offset = 0,
     limit = 50,
+    resolved,
   }: {
     repo: string;
     environment: string;
@@ -154,9 +169,11 @@ export async function findEnvironmentEventsPage(
     sort?: { column: EventSortColumn; desc: boolean };
     offset?: number;
     limit?: number;
+    /** getEnvironmentOrThrow's answer for repo and environment, when the caller has it already. */
+    resolved?: Awaited<ReturnType<typeof getEnvironmentOrThrow>>;
   },
 ): Promise<EventsPage> {
-  const { env, ...repository } = await getEnvironmentOrThrow(db, { repo, environment });
+  const { env, ...repository } = resolved ?? (await getEnvironmentOrThrow(db, { repo, environment }));
   const matches = `($3::timestamptz IS NULL OR e.at >= $3) AND ($4::timestamptz IS NULL OR e.at < $4)
     AND ($5::text IS NULL OR (${EVENT_STATUS_SQL}) = $5)
     AND ($6::text IS NULL OR lower(COALESCE(e.actor, c.committer_name)) = lower($6))`;

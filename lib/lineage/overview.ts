@@ -57,14 +57,16 @@ export async function findRepositoryOverviews(
         WHERE s.status = 'ok' AND lower(r.full_name) = ANY(SELECT lower(x) FROM unnest(s.repos) x)) AS synced_at,
        env.name AS env_name, env.source_kind, env.pattern,
        (SELECT count(*) FROM promotion_event pe WHERE pe.env_id = env.id) AS event_count,
-       e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.removed_count,
-       split_part(c.message, E'\n', 1) AS headline
+       e.ref, e.sha, e.at, e.actor, e.removed_count, e.headline
      FROM repository r
      LEFT JOIN environment env ON env.repo_id = r.id
+     -- The commit is looked up inside the lateral (one index probe per environment): joined
+     -- outside, a planner without statistics hashed every commit of the repository.
      LEFT JOIN LATERAL (
-       SELECT ref, sha, at, actor, removed_count, commit_idx FROM promotion_event
-       WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
-     LEFT JOIN "commit" c ON c.repo_id = r.id AND c.idx = e.commit_idx
+       SELECT pe.ref, pe.sha, pe.at, COALESCE(pe.actor, c.committer_name) AS actor, pe.removed_count,
+         split_part(c.message, E'\n', 1) AS headline
+       FROM promotion_event pe LEFT JOIN "commit" c ON c.repo_id = r.id AND c.idx = pe.commit_idx
+       WHERE pe.env_id = env.id AND pe.counted ORDER BY pe.seq DESC LIMIT 1) e ON true
      WHERE $1::int IS NULL OR r.id = $1
      ORDER BY r.full_name, env.position`,
     [repoId ?? null],

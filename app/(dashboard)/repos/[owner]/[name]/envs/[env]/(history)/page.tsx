@@ -6,6 +6,7 @@ import { DataTable, type DataTableColumn, type DataTableRow } from "@/app/_compo
 import { envHref, eventHref, repoHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
+import { requestEnvironment } from "@/app/_components/request-reads";
 import { parseEnvParam, parseRepoParams } from "@/app/_components/route-params";
 import { ShortSha } from "@/app/_components/short-sha";
 import { StatusBadge } from "@/app/_components/status-badge";
@@ -67,9 +68,12 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
   const filter = eventsFilter(q);
   const sort = eventsSort(q);
   const result = await loadPageData(async (db) => {
+    // The environment as the layout read it (React cache): not read again.
+    const resolved = await requestEnvironment(repo, environment);
     const first = await findEnvironmentEventsPage(db, {
       repo,
       environment,
+      resolved,
       filter,
       sort,
       offset: (Math.max(1, q.page) - 1) * PER_PAGE,
@@ -82,6 +86,7 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
       ...(await findEnvironmentEventsPage(db, {
         repo,
         environment,
+        resolved,
         filter,
         sort,
         offset: (page - 1) * PER_PAGE,
