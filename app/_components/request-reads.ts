@@ -4,6 +4,7 @@ import { withDb } from "@/lib/db/app-db";
 import { getEnvironmentOrThrow } from "@/lib/lineage/events-query";
 import { getReleaseEvent } from "@/lib/lineage/release";
 import { getRepositoryOrThrow } from "@/lib/lineage/repositories";
+import { resolveRevisionOrEnvironment } from "@/lib/lineage/resolve";
 
 // Reads that a route's layouts and its page both need, memoised for one request with React's
 // cache(): the layout checks that the repository / environment / event exists (for a real
@@ -16,6 +17,11 @@ export const requestRepository = cache((repo: string) => withDb((db) => getRepos
 /** getEnvironmentOrThrow, once per request. */
 export const requestEnvironment = cache((repo: string, environment: string) =>
   withDb((db) => getEnvironmentOrThrow(db, { repo, environment })),
+);
+
+/** resolveRevisionOrEnvironment (a revision, or env:NAME / an environment's name), once per request. */
+export const requestRevision = cache((repoId: number, revision: string) =>
+  withDb((db) => resolveRevisionOrEnvironment(db, repoId, revision)),
 );
 
 /** getReleaseEvent (the event, its neighbours, the previous counted one), once per request. */

@@ -85,7 +85,9 @@ async function pageOfSet(
          FROM promotion_event e, LATERAL unnest(e.${set}) r
          WHERE e.id = $1) w,
          LATERAL generate_series(hi - 1 - greatest(0, $4::int - before), greatest(lo, hi - ($4::int + $3::int - before)), -1) idx
-       WHERE before < $4::int + $3::int AND before + (hi - lo) > $4::int) s
+       WHERE before < $4::int + $3::int AND before + (hi - lo) > $4::int
+       -- At most $3 rows anyway; the LIMIT tells the planner so (else it hashed every commit).
+       ORDER BY idx DESC LIMIT $3) s
      JOIN "commit" c ON c.repo_id = $2 AND c.idx = s.idx
      ORDER BY s.idx DESC`,
     [eventId, repoId, limit, offset],
