@@ -5,7 +5,10 @@
 // quicker run). Each route gets a bounded number of requests (BENCH_WEB_REQUESTS, default 300)
 // and at most BENCH_WEB_SECONDS (default 30); latency is measured per response, p50/p95 printed
 // beside the target. A route that answers 404 is "not built" (pages are being added in
-// parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build.
+// parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build;
+// BENCH_WEB_ROUTES=<regex> measures only the routes whose names match. Besides latency, each
+// route reports the server's CPU per request (Next.js process + database backends, from
+// /proc): on this shared 2-core machine latency follows the load average, CPU much less.
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -170,9 +173,56 @@ interface Measured {
   n: number;
   errors: number;
   note?: string;
+  /** Server CPU per request (ms): the Next.js process and its children plus the database's backends. */
+  cpuMs?: number;
 }
 
-async function measure(base: string, route: Route, amount: number, seconds: number): Promise<Measured> {
+/** Clock ticks (utime + stime) of a process, 0 when it is gone or /proc is not there. */
+function procTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at ") ".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU the server spent (ms, from /proc; Linux only): the Next.js process tree and the
+ * PostgreSQL backends connected to the bench database. Divided by the requests it is the
+ * service demand of a route, which unlike latency does not grow with other work on the machine
+ * (only a little, from shared caches).
+ */
+async function serverCpuMs(serverPid: number, dbPids: () => Promise<number[]>): Promise<Map<number, number>> {
+  const ticks = new Map<number, number>();
+  const walk = (pid: number) => {
+    ticks.set(pid, procTicks(pid));
+    for (const c of childPids(pid)) walk(c);
+  };
+  walk(serverPid);
+  for (const pid of await dbPids()) ticks.set(pid, procTicks(pid));
+  return ticks;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+async function measure(
+  base: string,
+  route: Route,
+  amount: number,
+  seconds: number,
+  cpu?: () => Promise<Map<number, number>>,
+): Promise<Measured> {
   // One request first: a 404 means the page is not there yet; it also warms the route.
   const first = await fetch(`${base}${route.paths[0]}`);
   await first.arrayBuffer();
@@ -180,6 +230,7 @@ async function measure(base: string, route: Route, amount: number, seconds: numb
   if (!first.ok) return { status: "error", p50: 0, p95: 0, n: 0, errors: 1, note: `HTTP ${first.status}` };
   for (const p of route.paths.slice(1, 10)) await (await fetch(`${base}${p}`)).arrayBuffer();
 
+  const before = await cpu?.();
   const times: number[] = [];
   let errors = 0;
   let next = 0;
@@ -206,8 +257,16 @@ async function measure(base: string, route: Route, amount: number, seconds: numb
   const stop = setTimeout(() => instance.stop(), seconds * 1000 + 5000);
   await finished;
   clearTimeout(stop);
+  const after = await cpu?.();
+  let cpuMs: number | undefined;
+  if (before && after && times.length) {
+    let ticks = 0;
+    for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+    cpuMs = (ticks * TICK_MS) / times.length;
+  }
   const s = summarise(times);
   return {
+    cpuMs,
     status: errors ? "error" : "ok",
     ...s,
     errors,
@@ -323,8 +382,21 @@ export async function runWebBench(): Promise<void> {
     const lines = [
       `web: ${generated ?? history}; events per environment ${envCounts.map((e) => `${e.name} ${e.events}`).join(", ")}; ${CONNECTIONS} concurrent clients, ≤ ${amount} requests or ${seconds} s per route`,
     ];
+    const dbName = new URL(url).pathname.slice(1);
+    const stats = await openDatabase({ url, migrate: false });
+    const dbPids = async () =>
+      (
+        await stats.pool.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          [dbName],
+        )
+      ).rows.map((r) => r.pid);
+    const cpu = existsSync("/proc/self/stat") ? () => serverCpuMs(server!.pid!, dbPids) : undefined;
+    // BENCH_WEB_ROUTES=<regex> measures only the routes whose name matches (a re-measurement).
+    const only = process.env.BENCH_WEB_ROUTES ? new RegExp(process.env.BENCH_WEB_ROUTES) : null;
     for (const route of routes(fixture)) {
-      const m = await measure(base, route, amount, seconds);
+      if (only && !only.test(route.name)) continue;
+      const m = await measure(base, route, amount, seconds, cpu);
       results[route.name] = { ...m, target: route.target, kind: route.kind };
       const label = `${route.kind === "api" ? "API " : "page"} ${route.name}`.padEnd(46);
       const line =
@@ -332,10 +404,11 @@ export async function runWebBench(): Promise<void> {
           ? `n/a  ${label} not built (404)`
           : m.status === "error" && m.n === 0
             ? `MISS ${label} ${m.note}`
-            : `${m.status === "ok" && m.p95 <= route.target ? "ok  " : "MISS"} ${label} p50 ${m.p50.toFixed(0)} ms  p95 ${m.p95.toFixed(0)} ms  (n=${m.n}${m.note ? `; ${m.note}` : ""}; target p95 ≤ ${route.target} ms; load ${loadavg()[0]!.toFixed(1)})`;
+            : `${m.status === "ok" && m.p95 <= route.target ? "ok  " : "MISS"} ${label} p50 ${m.p50.toFixed(0)} ms  p95 ${m.p95.toFixed(0)} ms  (n=${m.n}${m.note ? `; ${m.note}` : ""}; target p95 ≤ ${route.target} ms; server CPU ${m.cpuMs?.toFixed(1) ?? "?"} ms/request; load ${loadavg()[0]!.toFixed(1)})`;
       log(line);
       lines.push(line);
     }
+    await stats.close();
     process.stdout.write(`\n${lines.join("\n")}\n`);
     const file = path.join(ROOT, ".bench", "last.json");
     mkdirSync(path.dirname(file), { recursive: true });
