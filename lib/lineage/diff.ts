@@ -48,6 +48,36 @@ async function getCommitSummaries(
   return rows.map(({ idx: _, ...summary }) => summary);
 }
 
+// The last few ranges walked, per graph: paging through a compare (or the API's diff pages)
+// asks for the same range again and again, and a range of 65,000 commits takes 5-20 ms to walk.
+// A stored commit's parents never change, so an answer stays true. Read-only for callers.
+const rangeCache = new WeakMap<CommitGraph, Map<string, { added: number[]; removed: number[] }>>();
+const RANGE_CACHE_SIZE = 16;
+
+function cachedRangeDiff(
+  graph: CommitGraph,
+  from: number,
+  to: number,
+): { added: number[]; removed: number[] } {
+  let cache = rangeCache.get(graph);
+  if (!cache) {
+    cache = new Map();
+    rangeCache.set(graph, cache);
+  }
+  const key = `${graph.shas[from]}:${graph.shas[to]}`;
+  const hit = cache.get(key);
+  if (hit) {
+    // Most recently used last: the oldest entry is the first one dropped.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const diff = rangeDiff(graph, from, to);
+  if (cache.size >= RANGE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, diff);
+  return diff;
+}
+
 const byNewest = (graph: CommitGraph) => (x: number, y: number) =>
   graph.committedAt(y) - graph.committedAt(x) || y - x;
 
@@ -107,7 +137,7 @@ export async function diffRevisions(
   const a = resolved?.from ?? (await resolveRevisionOrEnvironment(db, repository.id, from));
   const b = resolved?.to ?? (await resolveRevisionOrEnvironment(db, repository.id, to));
   const graph = await getCommitGraph(db, repository);
-  const { added, removed } = rangeDiff(graph, a.idx, b.idx);
+  const { added, removed } = cachedRangeDiff(graph, a.idx, b.idx);
   return {
     from: a.sha,
     to: b.sha,

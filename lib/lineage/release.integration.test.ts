@@ -6,6 +6,7 @@ import { parseConfig } from "../config/load-config";
 import { openTestDatabase } from "../db/testing/test-db";
 import { importGit } from "../git/import-git";
 import { commitEnv, git, gitLines, initRepo, tagAt } from "../git/testing/git";
+import { diffRevisions } from "./diff";
 import { findEnvironmentEventsPage, findLatestEvents } from "./events-query";
 import { getCommitGraph } from "./graph-cache";
 import { getRelease, getReleaseEvent } from "./release";
@@ -315,6 +316,29 @@ describe("oldestCommit", () => {
       Number(l.split(" ")[0]),
     );
     expect(Date.parse(prod.waiting!.oldest!.committedAt) / 1000).toBe(Math.min(...dates));
+  });
+});
+
+describe("diffRevisions' and getStatus's remembered walks", () => {
+  it("answer as git does, first walked and then from memory, for more ranges than are kept", async () => {
+    const revs = ["v1", "v2", "v3", "v4", "main", "maint", "feature", "main~5"];
+    const pairs = revs.flatMap((a) => revs.map((b) => [a, b] as const)); // 64 ranges, 16 kept
+    for (let round = 0; round < 2; round++) {
+      for (const [a, b] of pairs) {
+        const diff = await diffRevisions(db, { repo: REPO, from: a, to: b, limit: 3, addedOffset: 1 });
+        const added = gitLines(dir, ["rev-list", `${a}..${b}`]);
+        expect(diff.addedCount).toBe(added.length);
+        expect(diff.removedCount).toBe(gitLines(dir, ["rev-list", `${b}..${a}`]).length);
+        expect(diff.added.every((c) => added.includes(c.sha))).toBe(true);
+      }
+    }
+    // The same range twice, the second time from memory: the same answer.
+    const first = await diffRevisions(db, { repo: REPO, from: "v3", to: "main" });
+    expect(await diffRevisions(db, { repo: REPO, from: "v3", to: "main" })).toEqual(first);
+    const repository = await getRepositoryOrThrow(db, REPO);
+    expect(await getStatus(db, { repoId: repository.id })).toEqual(
+      await getStatus(db, { repoId: repository.id }),
+    );
   });
 });
 

@@ -52,14 +52,36 @@ export async function getStatus(
     const prevHead = previous?.current ? graph.indexOf(previous.current.sha) : undefined;
     if (prevHead !== undefined) {
       const head = env.current ? graph.indexOf(env.current.sha) : undefined;
-      // An environment with no event yet contains nothing: rev-list prevHead alone.
-      const { added } = rangeDiff(graph, head === undefined ? [] : head, prevHead);
-      waiting = { count: added.length, oldest: oldestCommit(graph, added) };
+      waiting = waitingBetween(graph, head, prevHead);
     }
     environments.push({ ...env, previous: previous?.name ?? null, waiting });
     previous = env;
   }
   return { ...overview, environments };
+}
+
+// What waits between two heads depends on nothing but the graph below them, and a stored
+// commit's parents never change: answers are kept per graph (the overview and repository
+// pages ask the same question on every request until the next import moves a head).
+const waitingCache = new WeakMap<CommitGraph, Map<string, Waiting>>();
+const WAITING_CACHE_SIZE = 500;
+
+function waitingBetween(graph: CommitGraph, head: number | undefined, prevHead: number): Waiting {
+  const key = `${head === undefined ? "" : graph.shas[head]}:${graph.shas[prevHead]}`;
+  let cache = waitingCache.get(graph);
+  if (!cache) {
+    cache = new Map();
+    waitingCache.set(graph, cache);
+  }
+  let waiting = cache.get(key);
+  if (!waiting) {
+    // An environment with no event yet contains nothing: rev-list prevHead alone.
+    const { added } = rangeDiff(graph, head === undefined ? [] : head, prevHead);
+    waiting = { count: added.length, oldest: oldestCommit(graph, added) };
+    if (cache.size >= WAITING_CACHE_SIZE) cache.clear();
+    cache.set(key, waiting);
+  }
+  return { count: waiting.count, oldest: waiting.oldest && { ...waiting.oldest } };
 }
 
 /**
