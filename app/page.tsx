@@ -21,7 +21,7 @@ export default async function HomePage() {
     return Promise.all(
       overviews.map(async (repository) => ({
         repository,
-        status: await getStatus(db, { repoId: repository.id }),
+        status: await getStatus(db, { repoId: repository.id, overview: repository }),
         events: await findLatestEvents(db, { repoId: repository.id, limit: CHART_EVENTS }),
       })),
     );

@@ -6,10 +6,14 @@
 // and at most BENCH_WEB_SECONDS (default 30); latency is measured per response, p50/p95 printed
 // beside the target. A route that answers 404 is "not built" (pages are being added in
 // parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build;
-// BENCH_WEB_ONLY=<text> measures only the routes whose name contains it.
+// BENCH_WEB_ONLY=<text> measures only the routes whose name contains it, BENCH_WEB_ROUTES=<regex>
+// only those whose names match. Besides latency, each
+// route reports the server's CPU per request (Next.js process + database backends, from
+// /proc): on this shared 2-core machine latency follows the load average, CPU much less.
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import autocannon from "autocannon";
@@ -45,8 +49,10 @@ interface Route {
 
 interface Fixture {
   shas: string[];
-  /** Pairs of consecutive prod tags, for diff and compare. */
+  /** Pairs of consecutive prod tags, for diff. */
   tagPairs: [string, string][];
+  /** Pairs of prod tags at least 300 events apart, each with a page of the added list, for compare. */
+  farPairs: { a: string; b: string; page: number }[];
   prodSeqs: number[];
   term: string;
   /** The year up to the latest prod event (ISO dates), for the metrics routes. */
@@ -62,7 +68,7 @@ function routes(f: Fixture): Route[] {
   const api = `/api/v1${repo}`;
   const q = encodeURIComponent;
   const diffs = f.tagPairs.map(([a, b]) => `from=${q(a)}&to=${q(b)}`);
-  const ranges = f.tagPairs.map(([a, b]) => `${q(a)}...${q(b)}`);
+  const ranges = f.farPairs.map(({ a, b, page }) => `${q(a)}...${q(b)}?addedPage=${page}`);
   return [
     { kind: "api", name: "GET /api/v1/repos", target: 300, paths: ["/api/v1/repos"] },
     {
@@ -92,8 +98,9 @@ function routes(f: Fixture): Route[] {
       paths: f.prodSeqs.map((s) => `${repo}/envs/prod/events/${s}`),
     },
     {
+      // Tags 300+ events apart: thousands of commits on each side; pages 1-3 of the added list.
       kind: "page",
-      name: "/repos/{o}/{n}/compare/{a}...{b}",
+      name: "/repos/{o}/{n}/compare/{a}...{b}?addedPage=",
       target: 300,
       paths: ranges.map((r) => `${repo}/compare/${r}`),
     },
@@ -103,7 +110,14 @@ function routes(f: Fixture): Route[] {
       target: 300,
       paths: f.shas.map((s) => `${repo}/commits/${s}`),
     },
-    { kind: "page", name: "/search?q=", target: 300, paths: [`/search?q=${q(f.term)}`] },
+    { kind: "page", name: `/search?q=${f.term} (text)`, target: 300, paths: [`/search?q=${q(f.term)}`] },
+    {
+      // A short SHA as git abbreviates it (7 hex digits): one commit, so the page redirects to it (307).
+      kind: "page",
+      name: "/search?q=SHA7 (prefix)",
+      target: 300,
+      paths: f.shas.map((s) => `/search?q=${s.slice(0, 7)}`),
+    },
     {
       kind: "api",
       name: "GET …/metrics?env=prod (a year, by month)",
@@ -187,9 +201,56 @@ interface Measured {
   n: number;
   errors: number;
   note?: string;
+  /** Server CPU per request (ms): the Next.js process and its children plus the database's backends. */
+  cpuMs?: number;
 }
 
-async function measure(base: string, route: Route, amount: number, seconds: number): Promise<Measured> {
+/** Clock ticks (utime + stime) of a process, 0 when it is gone or /proc is not there. */
+function procTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at ") ".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU the server spent (ms, from /proc; Linux only): the Next.js process tree and the
+ * PostgreSQL backends connected to the bench database. Divided by the requests it is the
+ * service demand of a route, which unlike latency does not grow with other work on the machine
+ * (only a little, from shared caches).
+ */
+async function serverCpuMs(serverPid: number, dbPids: () => Promise<number[]>): Promise<Map<number, number>> {
+  const ticks = new Map<number, number>();
+  const walk = (pid: number) => {
+    ticks.set(pid, procTicks(pid));
+    for (const c of childPids(pid)) walk(c);
+  };
+  walk(serverPid);
+  for (const pid of await dbPids()) ticks.set(pid, procTicks(pid));
+  return ticks;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+async function measure(
+  base: string,
+  route: Route,
+  amount: number,
+  seconds: number,
+  cpu?: () => Promise<Map<number, number>>,
+): Promise<Measured> {
   // One request first: a 404 means the page is not there yet; it also warms the route.
   const first = await fetch(`${base}${route.paths[0]}`);
   await first.arrayBuffer();
@@ -197,6 +258,7 @@ async function measure(base: string, route: Route, amount: number, seconds: numb
   if (!first.ok) return { status: "error", p50: 0, p95: 0, n: 0, errors: 1, note: `HTTP ${first.status}` };
   for (const p of route.paths.slice(1, 10)) await (await fetch(`${base}${p}`)).arrayBuffer();
 
+  const before = await cpu?.();
   const times: number[] = [];
   let errors = 0;
   let next = 0;
@@ -223,8 +285,16 @@ async function measure(base: string, route: Route, amount: number, seconds: numb
   const stop = setTimeout(() => instance.stop(), seconds * 1000 + 5000);
   await finished;
   clearTimeout(stop);
+  const after = await cpu?.();
+  let cpuMs: number | undefined;
+  if (before && after && times.length) {
+    let ticks = 0;
+    for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+    cpuMs = (ticks * TICK_MS) / times.length;
+  }
   const s = summarise(times);
   return {
+    cpuMs,
     status: errors ? "error" : "ok",
     ...s,
     errors,
@@ -266,6 +336,11 @@ export async function runWebBench(): Promise<void> {
     );
 
     const db = await openDatabase({ url, migrate: false });
+    // Planner statistics, as autovacuum gathers them on a server minutes after a large write.
+    // (This machine's PostgreSQL runs with autovacuum off; never analysed, the 80,000-commit
+    // tables are planned from default estimates, e.g. a hash join over every commit for a
+    // query that needs three.)
+    await db.pool.query("ANALYZE");
     let fixture: Fixture;
     let envCounts: { name: string; events: number }[];
     try {
@@ -302,7 +377,16 @@ export async function runWebBench(): Promise<void> {
         from: new Date(last.getTime() - 364 * 86_400_000).toISOString().slice(0, 10),
         to: new Date(last.getTime() + 86_400_000).toISOString().slice(0, 10),
       };
-      fixture = { shas, tagPairs, prodSeqs, term: "fix", metricsPeriod };
+      
+      // After the draws above, so the other routes' fixtures stay as in earlier runs.
+      const farPairs: Fixture["farPairs"] = [];
+      for (let k = 0; k < 20 && prod.length > 300; k++) {
+        const i = Math.floor(rng() * (prod.length - 300));
+        const j = i + 300 + Math.floor(rng() * (prod.length - 300 - i));
+        farPairs.push({ a: prod[i].ref, b: prod[j].ref, page: 1 + Math.floor(rng() * 3) });
+      }
+      
+      fixture = { shas, tagPairs, farPairs, prodSeqs, term: "fix", metricsPeriod };
     } finally {
       await db.close();
     }
@@ -336,10 +420,24 @@ export async function runWebBench(): Promise<void> {
     const lines = [
       `web: ${generated ?? history}; events per environment ${envCounts.map((e) => `${e.name} ${e.events}`).join(", ")}; ${CONNECTIONS} concurrent clients, ≤ ${amount} requests or ${seconds} s per route`,
     ];
+    const dbName = new URL(url).pathname.slice(1);
+    const stats = await openDatabase({ url, migrate: false });
+    const dbPids = async () =>
+      (
+        await stats.pool.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+          [dbName],
+        )
+      ).rows.map((r) => r.pid);
+    const cpu = existsSync("/proc/self/stat") ? () => serverCpuMs(server!.pid!, dbPids) : undefined;
     // BENCH_WEB_ONLY=metrics measures only the routes whose name contains that text.
-    const only = process.env.BENCH_WEB_ONLY;
-    for (const route of routes(fixture).filter((r) => !only || r.name.includes(only))) {
-      const m = await measure(base, route, amount, seconds);
+    const onlyText = process.env.BENCH_WEB_ONLY;
+    // BENCH_WEB_ROUTES=<regex> measures only the routes whose name matches (a re-measurement).
+    const only = process.env.BENCH_WEB_ROUTES ? new RegExp(process.env.BENCH_WEB_ROUTES) : null;
+    for (const route of routes(fixture)) {
+      if (only && !only.test(route.name)) continue;
+      if (onlyText && !route.name.includes(onlyText)) continue;
+      const m = await measure(base, route, amount, seconds, cpu);
       results[route.name] = { ...m, target: route.target, kind: route.kind };
       const label = `${route.kind === "api" ? "API " : "page"} ${route.name}`.padEnd(46);
       const line =
@@ -347,10 +445,11 @@ export async function runWebBench(): Promise<void> {
           ? `n/a  ${label} not built (404)`
           : m.status === "error" && m.n === 0
             ? `MISS ${label} ${m.note}`
-            : `${m.status === "ok" && m.p95 <= route.target ? "ok  " : "MISS"} ${label} p50 ${m.p50.toFixed(0)} ms  p95 ${m.p95.toFixed(0)} ms  (n=${m.n}${m.note ? `; ${m.note}` : ""}; target p95 ≤ ${route.target} ms)`;
+            : `${m.status === "ok" && m.p95 <= route.target ? "ok  " : "MISS"} ${label} p50 ${m.p50.toFixed(0)} ms  p95 ${m.p95.toFixed(0)} ms  (n=${m.n}${m.note ? `; ${m.note}` : ""}; target p95 ≤ ${route.target} ms; server CPU ${m.cpuMs?.toFixed(1) ?? "?"} ms/request; load ${loadavg()[0]!.toFixed(1)})`;
       log(line);
       lines.push(line);
     }
+    await stats.close();
     process.stdout.write(`\n${lines.join("\n")}\n`);
     const file = path.join(ROOT, ".bench", "last.json");
     mkdirSync(path.dirname(file), { recursive: true });

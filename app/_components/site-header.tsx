@@ -2,7 +2,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { Suspense } from "react";
 import { withDb } from "@/lib/db/app-db";
-import { findRepositorySummaries } from "@/lib/lineage/repositories";
+import { findRepositoryNames } from "@/lib/lineage/repositories";
 import { RepoSwitcher } from "./repo-switcher";
 import { SearchBox } from "./search-box";
 
@@ -12,7 +12,7 @@ async function StoredRepoSwitcher() {
   await connection();
   let repositories: string[] = [];
   try {
-    repositories = (await withDb(findRepositorySummaries)).map((r) => r.repo);
+    repositories = await withDb(findRepositoryNames);
   } catch {
     repositories = [];
   }

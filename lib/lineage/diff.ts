@@ -1,8 +1,8 @@
 import type { Db } from "../db/client";
 import type { CommitGraph } from "./graph";
 import { getCommitGraph } from "./graph-cache";
-import { getRepositoryOrThrow } from "./repositories";
-import { resolveRevisionOrEnvironment } from "./resolve";
+import { getRepositoryOrThrow, type RepositoryRef } from "./repositories";
+import { type ResolvedCommit, resolveRevisionOrEnvironment } from "./resolve";
 import { classifyRemoved, pathSetKey } from "./supersede";
 import { rangeDiff } from "./walk";
 
@@ -47,9 +47,7 @@ async function getCommitSummaries(
   idxs: number[],
   { offset = 0, limit }: { offset?: number; limit?: number },
 ): Promise<CommitSummary[]> {
-  const shown = [...idxs]
-    .sort((x, y) => graph.committedAt(y) - graph.committedAt(x) || y - x)
-    .slice(offset, limit === undefined ? undefined : offset + limit);
+  const shown = newestFirst(graph, idxs, offset, limit);
   if (shown.length === 0) return [];
   const { rows } = await db.pool.query<CommitSummary & { idx: number }>(
     `SELECT c.idx, sha, split_part(message, E'\\n', 1) AS headline, author_name AS author,
@@ -60,6 +58,63 @@ async function getCommitSummaries(
     [repoId, shown],
   );
   return rows.map(({ idx: _, ...summary }) => summary);
+}
+
+// The last few ranges walked, per graph: paging through a compare (or the API's diff pages)
+// asks for the same range again and again, and a range of 65,000 commits takes 5-20 ms to walk.
+// A stored commit's parents never change, so an answer stays true. Read-only for callers.
+const rangeCache = new WeakMap<CommitGraph, Map<string, { added: number[]; removed: number[] }>>();
+const RANGE_CACHE_SIZE = 16;
+
+function cachedRangeDiff(
+  graph: CommitGraph,
+  from: number,
+  to: number,
+): { added: number[]; removed: number[] } {
+  let cache = rangeCache.get(graph);
+  if (!cache) {
+    cache = new Map();
+    rangeCache.set(graph, cache);
+  }
+  const key = `${graph.shas[from]}:${graph.shas[to]}`;
+  const hit = cache.get(key);
+  if (hit) {
+    // Most recently used last: the oldest entry is the first one dropped.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const diff = rangeDiff(graph, from, to);
+  if (cache.size >= RANGE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, diff);
+  return diff;
+}
+
+const byNewest = (graph: CommitGraph) => (x: number, y: number) =>
+  graph.committedAt(y) - graph.committedAt(x) || y - x;
+
+/**
+ * `idxs` sorted newest first (committer date, then idx, both descending), from `offset`, at
+ * most `limit`. A page of a large set sorts only its candidates: the dates alone go through
+ * a native numeric sort to find the date of the page's last commit, and only the commits at
+ * or after that date (every one that can be on the page, ties included) are sorted with the
+ * tie-break. Same answer as sorting everything, about 5× sooner for 65,000 commits.
+ */
+export function newestFirst(graph: CommitGraph, idxs: number[], offset: number, limit?: number): number[] {
+  const need = limit === undefined ? idxs.length : offset + limit;
+  if (need >= idxs.length || idxs.length < 1000) {
+    return [...idxs].sort(byNewest(graph)).slice(offset, limit === undefined ? undefined : offset + limit);
+  }
+  if (limit === 0 || offset >= idxs.length) return [];
+  const dates = new Float64Array(idxs.length);
+  for (let k = 0; k < idxs.length; k++) dates[k] = graph.committedAt(idxs[k]!);
+  dates.sort();
+  // The need-th latest date: every commit on the page is at or after it.
+  const threshold = dates[idxs.length - need]!;
+  return idxs
+    .filter((i) => graph.committedAt(i) >= threshold)
+    .sort(byNewest(graph))
+    .slice(offset, offset + limit!);
 }
 
 /**
@@ -76,6 +131,7 @@ export async function diffRevisions(
     offset,
     addedOffset = offset ?? 0,
     removedOffset = offset ?? 0,
+    resolved,
   }: {
     repo: string;
     from: string;
@@ -85,13 +141,15 @@ export async function diffRevisions(
     offset?: number;
     addedOffset?: number;
     removedOffset?: number;
+    /** The repository and both revisions, when the caller has resolved them already. */
+    resolved?: { repository: RepositoryRef; from: ResolvedCommit; to: ResolvedCommit };
   },
 ): Promise<DiffResult> {
-  const repository = await getRepositoryOrThrow(db, repo);
-  const a = await resolveRevisionOrEnvironment(db, repository.id, from);
-  const b = await resolveRevisionOrEnvironment(db, repository.id, to);
+  const repository = resolved?.repository ?? (await getRepositoryOrThrow(db, repo));
+  const a = resolved?.from ?? (await resolveRevisionOrEnvironment(db, repository.id, from));
+  const b = resolved?.to ?? (await resolveRevisionOrEnvironment(db, repository.id, to));
   const graph = await getCommitGraph(db, repository);
-  const { added, removed } = rangeDiff(graph, a.idx, b.idx);
+  const { added, removed } = cachedRangeDiff(graph, a.idx, b.idx);
   const split = await splitRemoved(db, { repoId: repository.id, graph, added, removed });
   const removedSummaries = await getCommitSummaries(db, repository.id, graph, removed, {
     offset: removedOffset,

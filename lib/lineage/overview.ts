@@ -61,14 +61,17 @@ export async function findRepositoryOverviews(
         WHERE s.status = 'ok' AND lower(r.full_name) = ANY(SELECT lower(x) FROM unnest(s.repos) x)) AS synced_at,
        env.name AS env_name, env.source_kind, env.pattern,
        (SELECT count(*) FROM promotion_event pe WHERE pe.env_id = env.id) AS event_count,
-       e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor, e.rollback, e.is_pure_rollback AS pure_rollback,
-       split_part(c.message, E'\n', 1) AS headline
+       e.ref, e.sha, e.at, e.actor, e.rollback, e.is_pure_rollback AS pure_rollback, e.headline
      FROM repository r
      LEFT JOIN environment env ON env.repo_id = r.id
+     -- The commit is looked up inside the lateral (one index probe per environment): joined
+     -- outside, a planner without statistics hashed every commit of the repository.
      LEFT JOIN LATERAL (
-       SELECT ref, sha, at, actor, ${ROLLBACK_SQL} AS rollback, is_pure_rollback, commit_idx FROM promotion_event e
-       WHERE env_id = env.id AND counted ORDER BY seq DESC LIMIT 1) e ON true
-     LEFT JOIN "commit" c ON c.repo_id = r.id AND c.idx = e.commit_idx
+       SELECT e.ref, e.sha, e.at, COALESCE(e.actor, c.committer_name) AS actor,
+         ${ROLLBACK_SQL} AS rollback, e.is_pure_rollback,
+         split_part(c.message, E'\n', 1) AS headline
+       FROM promotion_event e LEFT JOIN "commit" c ON c.repo_id = r.id AND c.idx = e.commit_idx
+       WHERE e.env_id = env.id AND e.counted ORDER BY e.seq DESC LIMIT 1) e ON true
      WHERE $1::int IS NULL OR r.id = $1
      ORDER BY r.full_name, env.position`,
     [repoId ?? null],

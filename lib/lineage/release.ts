@@ -81,8 +81,10 @@ async function pageOfSet(
     limit,
   }: { eventId: number; repoId: number; set: SetName; offset: number; limit: number },
 ) {
-  // Newest first by commit number (rev-list's topological order): a range set expands to idx
-  // values in SQL and only one page of them is read.
+  // Newest first by commit number (rev-list's topological order). The set is a multirange:
+  // its ranges, newest first, with how many commits come before each, tell which ranges hold
+  // the page, and only the page's idx values are generated (a baseline of 60,000 commits
+  // reads 50, not 60,000 to sort). Position of idx in range [lo, hi): before + (hi - 1 - idx).
   const { rows } = await db.pool.query<{
     sha: string;
     headline: string;
@@ -92,9 +94,16 @@ async function pageOfSet(
     `SELECT c.sha, split_part(c.message, E'\\n', 1) AS headline, c.author_name AS author,
        to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at
      FROM (
-       SELECT idx FROM promotion_event e,
-         LATERAL unnest(${SETS[set]}) r, LATERAL generate_series(lower(r), upper(r) - 1) idx
-       WHERE e.id = $1 ORDER BY idx DESC LIMIT $3 OFFSET $4) s
+       SELECT idx FROM (
+         SELECT lower(r) AS lo, upper(r) AS hi,
+           COALESCE(sum(upper(r) - lower(r)) OVER (ORDER BY lower(r) DESC
+             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+         FROM promotion_event e, LATERAL unnest(${SETS[set]}) r
+         WHERE e.id = $1) w,
+         LATERAL generate_series(hi - 1 - greatest(0, $4::int - before), greatest(lo, hi - ($4::int + $3::int - before)), -1) idx
+       WHERE before < $4::int + $3::int AND before + (hi - lo) > $4::int
+       -- At most $3 rows anyway; the LIMIT tells the planner so (else it hashed every commit).
+       ORDER BY idx DESC LIMIT $3) s
      JOIN "commit" c ON c.repo_id = $2 AND c.idx = s.idx
      ORDER BY s.idx DESC`,
     [eventId, repoId, limit, offset],
@@ -233,42 +242,43 @@ async function describeCommits(
   });
 }
 
+/** A release without its commit lists: what the release page's layout and page both need. */
+export interface ReleaseEvent
+  extends Omit<Release, "added" | "removed" | "removedSplit" | "superseded" | "dropped"> {
+  /** The promotion_event row (for reading its commit sets). */
+  eventId: number;
+}
+
 /**
- * One release (promotion event) of an environment: what it added and removed relative to
- * the environment's previous counted event, a page of each, with GitHub's PRs, approvals,
- * CI and signatures for the commits on the page.
+ * One event of an environment with its neighbours and the counted event before it, or
+ * NOT_FOUND (naming the environment's range of events). Four reads in one query.
  */
-export async function getRelease(
-  db: Pick<Db, "pool" | "getPrisma">,
-  {
-    repo,
-    environment,
-    seq,
-    addedPage = 1,
-    removedPage = 1,
-    supersededPage = 1,
-    perPage = 50,
-  }: {
-    repo: string;
-    environment: string;
-    seq: number;
-    addedPage?: number;
-    /** The page of removed commits; of dropped ones when the split is known. */
-    removedPage?: number;
-    supersededPage?: number;
-    perPage?: number;
-  },
-): Promise<Release> {
+export async function getReleaseEvent(
+  db: Pick<Db, "pool">,
+  { repo, environment, seq }: { repo: string; environment: string; seq: number },
+): Promise<ReleaseEvent> {
   const { env, ...repository } = await getEnvironmentOrThrow(db, { repo, environment });
   const { rows } = await db.pool.query<
-    PromotionEventRow & { id: number; headline: string; older: number | null; newer: number | null }
+    PromotionEventRow & {
+      id: number;
+      headline: string;
+      older: number | null;
+      newer: number | null;
+      previous: Release["previous"];
+      synced: boolean;
+    }
   >(
     `SELECT e.id, e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
        COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
        e.added_count AS added, e.removed_count AS removed, ${SPLIT_COLUMNS},
        split_part(c.message, E'\\n', 1) AS headline,
        (SELECT max(seq) FROM promotion_event WHERE env_id = e.env_id AND seq < e.seq) AS older,
-       (SELECT min(seq) FROM promotion_event WHERE env_id = e.env_id AND seq > e.seq) AS newer
+       (SELECT min(seq) FROM promotion_event WHERE env_id = e.env_id AND seq > e.seq) AS newer,
+       (SELECT json_build_object('seq', p.seq, 'ref', p.ref, 'sha', p.sha,
+                 'at', to_char(p.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+          FROM promotion_event p WHERE p.env_id = e.env_id AND p.counted AND p.seq < e.seq
+          ORDER BY p.seq DESC LIMIT 1) AS previous,
+       EXISTS (SELECT 1 FROM github_commit WHERE repo_id = $3) AS synced
      FROM promotion_event e JOIN "commit" c ON c.repo_id = $3 AND c.idx = e.commit_idx
      WHERE e.env_id = $1 AND e.seq = $2`,
     [env.id, seq, repository.id],
@@ -283,50 +293,68 @@ export async function getRelease(
       range[0]?.min == null ? "it has no events yet" : `its events are #${range[0].min} to #${range[0].max}`;
     throw new AppError("NOT_FOUND", `${repository.fullName} ${env.name} has no event #${seq} (${known})`);
   }
-  const { rows: prev } = await db.pool.query<{ seq: number; ref: string; sha: string; at: string }>(
-    `SELECT seq, ref, sha, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
-     FROM promotion_event WHERE env_id = $1 AND counted AND seq < $2 ORDER BY seq DESC LIMIT 1`,
-    [env.id, seq],
-  );
-  const { rows: syncedRows } = await db.pool.query<{ synced: boolean }>(
-    "SELECT EXISTS (SELECT 1 FROM github_commit WHERE repo_id = $1) AS synced",
-    [repository.id],
-  );
-  const synced = syncedRows[0]?.synced ?? false;
-  const page = async (set: SetName, n: number, total: number): Promise<ReleaseCommitsPage> => {
-    const last = Math.max(1, Math.ceil(total / perPage));
-    const current = Math.min(Math.max(1, n), last);
-    const commits = await describeCommits(
-      db,
-      repository.id,
-      await pageOfSet(db, {
-        eventId: row.id,
-        repoId: repository.id,
-        set,
-        offset: (current - 1) * perPage,
-        limit: perPage,
-      }),
-      synced,
-    );
-    return { commits, total, page: current, perPage };
-  };
-  const { id: _id, older, newer, ...event } = row;
-  // Nothing removed needs no split; else the import recorded one, or it is unknown.
-  const split = event.removed > 0 && event.superseded !== null;
+  const { id, older, newer, previous, synced, ...event } = row;
   return {
+    eventId: id,
     repository,
     environment: { name: env.name, source: env.source, pattern: env.pattern },
     event: { ...event, statusKind: eventStatusKind(event) },
-    previous: event.baseline ? null : (prev[0] ?? null),
+    previous: event.baseline ? null : previous,
     olderSeq: older,
     newerSeq: newer,
-    added: await page("added", addedPage, event.added),
-    removed: split
-      ? { commits: [], total: event.removed, page: 1, perPage }
-      : await page("removed", removedPage, event.removed),
-    removedSplit: split ? "known" : "unknown",
-    superseded: split ? await page("superseded", supersededPage, event.superseded!) : null,
-    dropped: split ? await page("dropped", removedPage, event.dropped!) : null,
     synced,
   };
+}
+
+/**
+ * One release (promotion event) of an environment: what it added and removed relative to
+ * the environment's previous counted event, a page of each, with GitHub's PRs, approvals,
+ * CI and signatures for the commits on the page. `release` is getReleaseEvent's answer for
+ * the same event when the caller has it already (the release page's layout read it).
+ */
+export async function getRelease(
+  db: Pick<Db, "pool" | "getPrisma">,
+  {
+    repo,
+    environment,
+    seq,
+    addedPage = 1,
+    removedPage = 1,
+    supersededPage = 1,
+    perPage = 50,
+    release,
+  }: {
+    repo: string;
+    environment: string;
+    seq: number;
+    addedPage?: number;
+    /** The page of removed commits; of dropped ones when the split is known. */
+    removedPage?: number;
+    supersededPage?: number;
+    perPage?: number;
+    release?: ReleaseEvent;
+  },
+): Promise<Release> {
+  const { eventId, ...head } = release ?? (await getReleaseEvent(db, { repo, environment, seq }));
+  const repoId = head.repository.id;
+  const page = async (set: SetName, n: number, total: number): Promise<ReleaseCommitsPage> => {
+    const last = Math.max(1, Math.ceil(total / perPage));
+    const current = Math.min(Math.max(1, n), last);
+    const rows =
+      total === 0
+        ? []
+        : await pageOfSet(db, { eventId, repoId, set, offset: (current - 1) * perPage, limit: perPage });
+    return { commits: await describeCommits(db, repoId, rows, head.synced), total, page: current, perPage };
+  };
+  // Nothing removed needs no split; else the import recorded one, or it is unknown.
+  const split = head.event.removed > 0 && head.event.superseded !== null;
+  const [added, removed, superseded, dropped] = await Promise.all([
+    page("added", addedPage, head.event.added),
+    split
+      ? { commits: [], total: head.event.removed, page: 1, perPage }
+      : page("removed", removedPage, head.event.removed),
+    split ? page("superseded", supersededPage, head.event.superseded!) : null,
+    split ? page("dropped", removedPage, head.event.dropped!) : null,
+  ]);
+  return { ...head, added, removed, removedSplit: split ? "known" : "unknown", superseded, dropped };
 }

@@ -20,6 +20,14 @@ export async function getRepositoryOrThrow(db: Pick<Db, "pool">, fullName: strin
   return rows[0];
 }
 
+/** Every stored repository's "owner/name", in the order findRepositorySummaries lists them. */
+export async function findRepositoryNames(db: Pick<Db, "pool">): Promise<string[]> {
+  const { rows } = await db.pool.query<{ repo: string }>(
+    "SELECT full_name AS repo FROM repository ORDER BY full_name",
+  );
+  return rows.map((r) => r.repo);
+}
+
 export interface RepositorySummary {
   repo: string;
   commits: number;

@@ -121,6 +121,32 @@ describe("searchEverything", () => {
     expect([...none.exact, ...none.text]).toEqual([]);
   });
 
+  it("with stopAtUniqueExact, skips the text search only when one exact hit will be opened", async () => {
+    // A unique SHA prefix: its text search (no message quotes it) is skipped, the answer to open is the same.
+    const quoted = sha.hostile!.slice(0, 10);
+    const { rows } = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM \"commit\" WHERE message ILIKE '%' || $1 || '%'",
+      [quoted],
+    );
+    expect(rows[0]!.n).toBe(0);
+    for (const query of [
+      quoted,
+      "v1.0.0",
+      "#12",
+      HOSTILE_BRANCH,
+      "total",
+      "zzz-nothing",
+      sha.root!.slice(0, 4),
+    ]) {
+      const full = await searchEverything(db, { query });
+      const quick = await searchEverything(db, { query, stopAtUniqueExact: true });
+      expect(uniqueHit(quick)).toEqual(uniqueHit(full));
+      expect(quick.exact).toEqual(full.exact);
+      if (full.exact.length === 1) expect(quick.text).toEqual([]);
+      else expect(quick).toEqual(full);
+    }
+  });
+
   it("escapes LIKE's special characters", () => {
     expect(escapeLike("100%_a\\b")).toBe("100\\%\\_a\\\\b");
   });

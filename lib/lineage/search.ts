@@ -35,11 +35,17 @@ const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 /**
  * One search box over every repository: a SHA prefix (4+ hex), a tag or branch name, a PR
  * number (`#123`), or text in commit messages and PR titles (case-insensitive). Each list
- * holds at most `limit` hits.
+ * holds at most `limit` hits. With `stopAtUniqueExact`, a query with exactly one exact hit
+ * (the hit uniqueHit opens) skips the text search: `text` is then empty. A caller that
+ * redirects to that hit saves a scan of every message (a SHA rarely occurs in one).
  */
 export async function searchEverything(
   db: Pick<Db, "pool">,
-  { query, limit = 25 }: { query: string; limit?: number },
+  {
+    query,
+    limit = 25,
+    stopAtUniqueExact = false,
+  }: { query: string; limit?: number; stopAtUniqueExact?: boolean },
 ): Promise<SearchResult> {
   const q = query.trim();
   if (!q) return { query: q, exact: [], text: [], truncated: false };
@@ -95,6 +101,7 @@ export async function searchEverything(
     [q, limit + 1],
   );
   exact.push(...take(refs));
+  if (stopAtUniqueExact && exact.length === 1) return { query: q, exact, text: [], truncated };
 
   const pattern = `%${escapeLike(q)}%`;
   const [{ rows: messages }, { rows: titles }] = await Promise.all([

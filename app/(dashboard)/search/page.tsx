@@ -91,7 +91,10 @@ export default async function SearchPage({ searchParams }: Props) {
         </p>
       </>
     );
-  const result = await loadPageData((db) => searchEverything(db, { query, limit: 25 }));
+  // A single exact hit redirects below, so its text hits would never be shown: not searched.
+  const result = await loadPageData((db) =>
+    searchEverything(db, { query, limit: 25, stopAtUniqueExact: true }),
+  );
   if (!result.ok) return <PageState result={result} />;
   const hit = uniqueHit(result.data);
   // Outside the read: redirect() throws, and loadPageData must not take that for a failure.

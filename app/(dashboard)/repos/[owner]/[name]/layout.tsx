@@ -1,8 +1,8 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { requestRepository } from "@/app/_components/request-reads";
 import { requireFound } from "@/app/_components/require-found";
 import { parseRepoParams } from "@/app/_components/route-params";
-import { getRepositoryOrThrow } from "@/lib/lineage/repositories";
 
 // Above every loading boundary of the repository's pages: an unknown repository is a real 404.
 export default async function RepositoryLayout({
@@ -14,6 +14,6 @@ export default async function RepositoryLayout({
 }) {
   const repo = parseRepoParams(await params);
   if (!repo) notFound();
-  await requireFound((db) => getRepositoryOrThrow(db, repo));
+  await requireFound(() => requestRepository(repo));
   return children;
 }

@@ -5,13 +5,14 @@ import { DataTable, type DataTableColumn } from "@/app/_components/data-table";
 import { compareHref, envHref, eventHref, metricsHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
+import { requestRepository } from "@/app/_components/request-reads";
 import { parseRepoParams } from "@/app/_components/route-params";
 import { ShortSha } from "@/app/_components/short-sha";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Time } from "@/app/_components/time";
 import { loadPageData } from "@/lib/db/page-data";
 import { findLatestEvents } from "@/lib/lineage/events-query";
-import { findRepositorySummaries, getRepositoryOrThrow } from "@/lib/lineage/repositories";
+import { findRepositorySummaries } from "@/lib/lineage/repositories";
 import { getStatus } from "@/lib/lineage/status";
 
 export const dynamic = "force-dynamic";
@@ -44,7 +45,8 @@ export default async function RepositoryPage({ params }: Props) {
       />
     );
   const result = await loadPageData(async (db) => {
-    const repository = await getRepositoryOrThrow(db, repo);
+    // As the layout read it (React cache).
+    const repository = await requestRepository(repo);
     const [status, latest, summaries] = await Promise.all([
       getStatus(db, { repoId: repository.id }),
       findLatestEvents(db, { repoId: repository.id, limit: 15 }),

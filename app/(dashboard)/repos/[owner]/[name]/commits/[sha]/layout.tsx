@@ -1,10 +1,9 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { requestRepository, requestRevision } from "@/app/_components/request-reads";
 import { requireFound } from "@/app/_components/require-found";
 import { decodeSegment, parseRepoParams } from "@/app/_components/route-params";
 import { isAppError } from "@/lib/errors";
-import { getRepositoryOrThrow } from "@/lib/lineage/repositories";
-import { resolveRevisionOrEnvironment } from "@/lib/lineage/resolve";
 
 // An unknown revision answers 404 before the commit page's loading state streams; an
 // ambiguous one is left to the page, which explains it.
@@ -19,9 +18,9 @@ export default async function CommitLayout({
   const repo = parseRepoParams(raw);
   if (!repo) notFound();
   const revision = decodeSegment(raw.sha);
-  await requireFound(async (db) => {
-    const repository = await getRepositoryOrThrow(db, repo);
-    await resolveRevisionOrEnvironment(db, repository.id, revision).catch((err) => {
+  await requireFound(async () => {
+    const repository = await requestRepository(repo);
+    await requestRevision(repository.id, revision).catch((err) => {
       if (isAppError(err) && err.code === "INVALID_ARGUMENT") return;
       throw err;
     });

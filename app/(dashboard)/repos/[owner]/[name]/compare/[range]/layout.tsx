@@ -1,10 +1,9 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { requestRepository, requestRevision } from "@/app/_components/request-reads";
 import { requireFound } from "@/app/_components/require-found";
 import { decodeSegment, parseRepoParams } from "@/app/_components/route-params";
 import { isAppError } from "@/lib/errors";
-import { getRepositoryOrThrow } from "@/lib/lineage/repositories";
-import { resolveRevisionOrEnvironment } from "@/lib/lineage/resolve";
 import { splitRange } from "./range";
 
 // A range that is not "a...b" or names an unknown revision answers 404 before the compare
@@ -20,10 +19,11 @@ export default async function CompareLayout({
   const repo = parseRepoParams(raw);
   const range = splitRange(decodeSegment(raw.range));
   if (!repo || !range) notFound();
-  await requireFound(async (db) => {
-    const repository = await getRepositoryOrThrow(db, repo);
+  await requireFound(async () => {
+    // The page reuses these reads (React cache).
+    const repository = await requestRepository(repo);
     for (const rev of [range.a, range.b])
-      await resolveRevisionOrEnvironment(db, repository.id, rev).catch((err) => {
+      await requestRevision(repository.id, rev).catch((err) => {
         if (isAppError(err) && err.code === "INVALID_ARGUMENT") return;
         throw err;
       });

@@ -7,13 +7,13 @@ import { DataTable } from "@/app/_components/data-table";
 import { commitHref, compareHref, repoHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
+import { requestRepository, requestRevision } from "@/app/_components/request-reads";
 import { decodeSegment, parseRepoParams } from "@/app/_components/route-params";
 import { ShortSha } from "@/app/_components/short-sha";
 import { clampPage } from "@/app/_components/table-params";
 import { loadPageData } from "@/lib/db/page-data";
 import { isAppError } from "@/lib/errors";
 import { diffRevisions } from "@/lib/lineage/diff";
-import { getRepositoryOrThrow } from "@/lib/lineage/repositories";
 import { splitRange } from "./range";
 
 export const dynamic = "force-dynamic";
@@ -49,9 +49,10 @@ export default async function ComparePage({ params, searchParams }: Props) {
     );
   const q = await loadSearchParams(searchParams);
   const result = await loadPageData(async (db) => {
-    const repository = await getRepositoryOrThrow(db, repo);
+    // As the layout read them (React cache).
+    const repository = await requestRepository(repo);
     // A first read learns the totals, so a page number past the end lands on the last page.
-    const read = (addedOffset: number, removedOffset: number) =>
+    const read = async (addedOffset: number, removedOffset: number) =>
       diffRevisions(db, {
         repo: repository.fullName,
         from: range.a,
@@ -59,6 +60,11 @@ export default async function ComparePage({ params, searchParams }: Props) {
         limit: PER_PAGE,
         addedOffset,
         removedOffset,
+        resolved: {
+          repository,
+          from: await requestRevision(repository.id, range.a),
+          to: await requestRevision(repository.id, range.b),
+        },
       });
     try {
       const first = await read(

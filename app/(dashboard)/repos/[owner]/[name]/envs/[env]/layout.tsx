@@ -1,8 +1,8 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { requestEnvironment } from "@/app/_components/request-reads";
 import { requireFound } from "@/app/_components/require-found";
 import { decodeSegment, parseEnvParam, parseRepoParams } from "@/app/_components/route-params";
-import { getEnvironmentOrThrow } from "@/lib/lineage/events-query";
 
 // An unknown environment answers 404 before the release history's loading state streams.
 export default async function EnvironmentLayout({
@@ -16,6 +16,6 @@ export default async function EnvironmentLayout({
   const repo = parseRepoParams(raw);
   const environment = parseEnvParam(decodeSegment(raw.env));
   if (!repo || !environment) notFound();
-  await requireFound((db) => getEnvironmentOrThrow(db, { repo, environment }));
+  await requireFound(() => requestEnvironment(repo, environment));
   return children;
 }

@@ -9,6 +9,7 @@ import { filterQuery } from "@/app/_components/filter-query";
 import { envHref, eventHref, repoHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
+import { requestEnvironment } from "@/app/_components/request-reads";
 import { parseEnvParam, parseRepoParams } from "@/app/_components/route-params";
 import { ShortSha } from "@/app/_components/short-sha";
 import { StatusBadge } from "@/app/_components/status-badge";
@@ -124,9 +125,12 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
   const filter = eventsFilter(q);
   const sort = eventsSort(q);
   const result = await loadPageData(async (db) => {
+    // The environment as the layout read it (React cache): not read again.
+    const resolved = await requestEnvironment(repo, environment);
     const first = await findEnvironmentEventsPage(db, {
       repo,
       environment,
+      resolved,
       filter,
       sort,
       offset: (Math.max(1, q.page) - 1) * PER_PAGE,
@@ -139,6 +143,7 @@ export default async function EnvironmentPage({ params, searchParams }: Props) {
       ...(await findEnvironmentEventsPage(db, {
         repo,
         environment,
+        resolved,
         filter,
         sort,
         offset: (page - 1) * PER_PAGE,

@@ -1,8 +1,8 @@
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { requestReleaseEvent } from "@/app/_components/request-reads";
 import { requireFound } from "@/app/_components/require-found";
 import { decodeSegment, parseEnvParam, parseRepoParams, parseSeqParam } from "@/app/_components/route-params";
-import { getRelease } from "@/lib/lineage/release";
 
 // An unknown event number answers 404 before the release page's loading state streams.
 export default async function ReleaseLayout({
@@ -17,7 +17,7 @@ export default async function ReleaseLayout({
   const environment = parseEnvParam(decodeSegment(raw.env));
   const seq = parseSeqParam(raw.seq);
   if (!repo || !environment || seq === null) notFound();
-  // perPage 1: only whether the event exists matters here.
-  await requireFound((db) => getRelease(db, { repo, environment, seq, perPage: 1 }));
+  // The page reuses this read (React cache): the event is read once per request.
+  await requireFound(() => requestReleaseEvent(repo, environment, seq));
   return children;
 }

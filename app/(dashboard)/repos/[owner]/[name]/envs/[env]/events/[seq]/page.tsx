@@ -7,6 +7,7 @@ import { DataTable, type DataTableColumn, type DataTableRow } from "@/app/_compo
 import { commitHref, compareHref, envHref, eventHref, repoHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
+import { requestReleaseEvent } from "@/app/_components/request-reads";
 import { parseEnvParam, parseRepoParams, parseSeqParam } from "@/app/_components/route-params";
 import { ShortSha } from "@/app/_components/short-sha";
 import { StatusBadge } from "@/app/_components/status-badge";
@@ -119,7 +120,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
       />
     );
   const q = await loadSearchParams(searchParams);
-  const result = await loadPageData((db) =>
+  const result = await loadPageData(async (db) =>
     getRelease(db, {
       repo,
       environment,
@@ -128,6 +129,8 @@ export default async function ReleasePage({ params, searchParams }: Props) {
       removedPage: q.removedPage,
       supersededPage: q.supersededPage,
       perPage: PER_PAGE,
+      // What the layout read to answer 404 or go on: the same request's answer.
+      release: await requestReleaseEvent(repo, environment, seq),
     }),
   );
   if (!result.ok)

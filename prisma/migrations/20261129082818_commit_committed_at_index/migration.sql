@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "commit_committed_at_idx" ON "commit"("committed_at");
