@@ -377,7 +377,7 @@ export async function runWebBench(): Promise<void> {
         from: new Date(last.getTime() - 364 * 86_400_000).toISOString().slice(0, 10),
         to: new Date(last.getTime() + 86_400_000).toISOString().slice(0, 10),
       };
-      
+
       // After the draws above, so the other routes' fixtures stay as in earlier runs.
       const farPairs: Fixture["farPairs"] = [];
       for (let k = 0; k < 20 && prod.length > 300; k++) {
@@ -385,7 +385,7 @@ export async function runWebBench(): Promise<void> {
         const j = i + 300 + Math.floor(rng() * (prod.length - 300 - i));
         farPairs.push({ a: prod[i].ref, b: prod[j].ref, page: 1 + Math.floor(rng() * 3) });
       }
-      
+
       fixture = { shas, tagPairs, farPairs, prodSeqs, term: "fix", metricsPeriod };
     } finally {
       await db.close();
