@@ -1,0 +1,428 @@
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import type { PromotionEventRow } from "./events-query";
+import { describeCommits, type ReleaseCommit } from "./github-records";
+import type { CommitGraph } from "./graph";
+import { getCommitGraph } from "./graph-cache";
+import { compilePathspecs } from "./pathspec";
+import { getRepositoryOrThrow } from "./repositories";
+import { resolveRevision } from "./resolve";
+import { rangeDiff } from "./walk";
+
+/** A candidate commit of a trace: what the release page shows of a commit, and why it is listed. */
+export interface TraceCandidate {
+  sha: string;
+  headline: string;
+  author: string;
+  committedAt: string;
+  authorLogin: string | null;
+  /** The commit's PR (the lowest-numbered one GitHub lists for it), with its approvers; null when none or not synced. */
+  pr: { number: number; title: string; url: string; authorLogin: string | null; approvers: string[] } | null;
+  ci: ReleaseCommit["ci"];
+  signature: ReleaseCommit["signature"];
+  merge: boolean;
+  /** path: the commit's own change touches a given path (false when no path is given); grep: its message or PR title contains the text. */
+  matches: { path: boolean; grep: boolean };
+}
+
+export interface TraceRemovedCommit {
+  sha: string;
+  headline: string;
+  author: string;
+  committedAt: string;
+}
+
+export interface TraceResult {
+  repository: string;
+  environment: string;
+  /** When the behaviour was first seen (UTC). */
+  at: string;
+  /** The counted event of `environment` live at `at`. */
+  suspect: PromotionEventRow;
+  /** The last known good event; `goodEnvironment` is its environment (another one when given as ENV@SEQ). */
+  good: PromotionEventRow;
+  goodEnvironment: string;
+  /** The events of `environment` after good and before the suspect, oldest first (as `lineage events --json`). */
+  events: PromotionEventRow[];
+  paths: string[];
+  grep: string | null;
+  /** git rev-list good..suspect (-- paths): ranked, commits matching grep first, then newest first. */
+  candidates: TraceCandidate[];
+  /** Whether a rollback lies in the range: some commit live at good or in between is not in the suspect. */
+  rollback: boolean;
+  /** Commits live at good or at an event in between that the suspect no longer has (rolled back), newest first. */
+  removed: TraceRemovedCommit[];
+}
+
+export interface TraceInput {
+  repo: string;
+  /** Default: the last environment in promotion order. */
+  environment?: string;
+  at: Date;
+  /** A time (ISO 8601 date or date-time with offset), ENV@SEQ, or a revision. */
+  good?: string;
+  paths?: readonly string[];
+  grep?: string;
+}
+
+const EVENT_COLUMNS = `e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
+  COALESCE(e.actor, c.committer_name) AS actor, e.counted, e.status, e.is_baseline AS baseline,
+  e.added_count AS added, e.removed_count AS removed, (e.removed_count > 0) AS rollback`;
+
+type EventWithIdx = PromotionEventRow & { idx: number; atMs: number };
+
+async function selectEvents(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  where: string,
+  params: unknown[],
+  tail = "ORDER BY e.seq",
+): Promise<EventWithIdx[]> {
+  const { rows } = await db.pool.query<PromotionEventRow & { idx: number }>(
+    `SELECT ${EVENT_COLUMNS}, e.commit_idx AS idx
+     FROM promotion_event e JOIN "commit" c ON c.repo_id = $1 AND c.idx = e.commit_idx
+     WHERE ${where} ${tail}`,
+    [repoId, ...params],
+  );
+  return rows.map((r) => ({ ...r, atMs: Date.parse(r.at) }));
+}
+
+const strip = ({ idx: _i, atMs: _a, ...event }: EventWithIdx): PromotionEventRow => event;
+
+/** An ISO 8601 date (UTC midnight) or a date-time with Z or an offset; null when `v` is not one. */
+export function parseTraceTime(v: string): Date | null {
+  const date = /^\d{4}-\d{2}-\d{2}$/;
+  const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+  if (!date.test(v) && !dateTime.test(v)) return null;
+  const at = new Date(v);
+  if (Number.isNaN(at.getTime())) return null;
+  // new Date rolls 2025-02-30 over to March: refuse dates that do not exist.
+  const [y, m, d] = v.slice(0, 10).split("-").map(Number);
+  const check = new Date(Date.UTC(y!, m! - 1, d!));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m! - 1 || check.getUTCDate() !== d) return null;
+  return at;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Which commit introduced a behaviour first seen at `at` in an environment: the event live
+ * then (the suspect), the last known good event, the events between, and the candidate
+ * commits `git rev-list good..suspect` (with paths, `git rev-list --full-history --no-merges
+ * good..suspect -- PATH…`), with GitHub's PRs, approvals, CI and signatures.
+ */
+export async function traceIncident(
+  db: Pick<Db, "pool" | "getPrisma">,
+  input: TraceInput,
+): Promise<TraceResult> {
+  const repository = await getRepositoryOrThrow(db, input.repo);
+  const { rows: envs } = await db.pool.query<{ id: number; name: string }>(
+    "SELECT id, name FROM environment WHERE repo_id = $1 ORDER BY position",
+    [repository.id],
+  );
+  const known = () => envs.map((e) => e.name).join(", ") || "none";
+  const env =
+    input.environment === undefined ? envs[envs.length - 1] : envs.find((e) => e.name === input.environment);
+  if (!env) {
+    throw new AppError(
+      "NOT_FOUND",
+      input.environment === undefined
+        ? `${repository.fullName} has no environments`
+        : `${repository.fullName} has no environment "${input.environment}" (its environments: ${known()})`,
+    );
+  }
+  const at = input.at;
+  if (Number.isNaN(at.getTime())) throw new AppError("INVALID_ARGUMENT", "at is not a valid time");
+  const paths = [...(input.paths ?? [])];
+  const matchesPath = paths.length ? compilePathspecs(paths) : null;
+  const grep = input.grep ? input.grep : null;
+
+  // The suspect: the latest counted event (in the environment's order) at or before `at`.
+  const [suspect] = await selectEvents(
+    db,
+    repository.id,
+    "e.env_id = $2 AND e.counted AND e.at <= $3",
+    [env.id, at],
+    "ORDER BY e.seq DESC LIMIT 1",
+  );
+  if (!suspect) {
+    const [first] = await selectEvents(
+      db,
+      repository.id,
+      "e.env_id = $2 AND e.counted",
+      [env.id],
+      "ORDER BY e.seq LIMIT 1",
+    );
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      first
+        ? `${iso(at.getTime())} is before ${env.name}'s first event (#${first.seq} ${first.ref} at ${first.at}): nothing was live then`
+        : `${env.name} has no counted events yet: nothing to trace`,
+    );
+  }
+
+  const { good, goodEnvironment } = await findGood(db, repository.id, envs, env, suspect, at, input.good);
+  const graph = await getCommitGraph(db, repository);
+
+  // Events strictly between: in the same environment by order, else by time.
+  const events = await selectEvents(
+    db,
+    repository.id,
+    goodEnvironment === env.name
+      ? "e.env_id = $2 AND e.seq > $3 AND e.seq < $4"
+      : "e.env_id = $2 AND e.at > $3 AND e.seq < $4",
+    [env.id, goodEnvironment === env.name ? good.seq : good.at, suspect.seq],
+  );
+
+  const { added } = rangeDiff(graph, good.idx, suspect.idx);
+  // What was live at good or at a counted event between, and is not in the suspect: rolled back.
+  const live = [good.idx, ...events.filter((e) => e.counted).map((e) => e.idx)];
+  const removedIdx = rangeDiff(graph, suspect.idx, live).added;
+
+  let candidates = added;
+  if (matchesPath) {
+    if (paths.length && !(await hasChangedPaths(db, repository.id))) {
+      throw new AppError(
+        "INVALID_ARGUMENT",
+        `${repository.fullName}'s changed paths are not known (it was only synced from GitHub, which does not list them): import a clone with lineage import-git to trace by path`,
+      );
+    }
+    candidates = await filterByPaths(db, repository.id, graph, added, matchesPath);
+  }
+
+  const described = await describeCandidates(
+    db,
+    repository.id,
+    graph,
+    candidates,
+    grep,
+    matchesPath !== null,
+  );
+  const removed = await summaries(db, repository.id, sortNewestFirst(graph, removedIdx));
+  return {
+    repository: repository.fullName,
+    environment: env.name,
+    at: iso(at.getTime()),
+    suspect: strip(suspect),
+    good: strip(good),
+    goodEnvironment,
+    events: events.map(strip),
+    paths,
+    grep,
+    candidates: described,
+    rollback: removed.length > 0,
+    removed,
+  };
+}
+
+async function findGood(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  envs: { id: number; name: string }[],
+  env: { id: number; name: string },
+  suspect: EventWithIdx,
+  at: Date,
+  given: string | undefined,
+): Promise<{ good: EventWithIdx; goodEnvironment: string }> {
+  const before = async (where: string, params: unknown[]) =>
+    (
+      await selectEvents(
+        db,
+        repoId,
+        `e.env_id = $2 AND e.counted AND e.seq < $3 AND ${where}`,
+        [env.id, suspect.seq, ...params],
+        "ORDER BY e.seq DESC LIMIT 1",
+      )
+    )[0];
+  if (given === undefined || given === "") {
+    const good = await before("true", []);
+    if (!good) {
+      throw new AppError(
+        "INVALID_ARGUMENT",
+        `the suspect #${suspect.seq} ${suspect.ref} (live at ${iso(at.getTime())}) is ${env.name}'s first event: there is no earlier event to compare it with (give good as a revision to compare with)`,
+      );
+    }
+    return { good, goodEnvironment: env.name };
+  }
+
+  const time = parseTraceTime(given);
+  if (time) {
+    if (time.getTime() > at.getTime())
+      throw new AppError(
+        "INVALID_ARGUMENT",
+        `good (${iso(time.getTime())}) is later than at (${iso(at.getTime())})`,
+      );
+    const good = await before("e.at <= $4", [time]);
+    if (good) return { good, goodEnvironment: env.name };
+    const [live] = await selectEvents(
+      db,
+      repoId,
+      "e.env_id = $2 AND e.counted AND e.at <= $3",
+      [env.id, time],
+      "ORDER BY e.seq DESC LIMIT 1",
+    );
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      live
+        ? `good (${iso(time.getTime())}) falls within the suspect #${suspect.seq} ${suspect.ref}: the same event was live at both times, so nothing changed between them`
+        : `good (${iso(time.getTime())}) is before ${env.name}'s first event: nothing was live then`,
+    );
+  }
+
+  const envSeq = /^(.+)@(\d+)$/.exec(given);
+  const named = envSeq ? envs.find((e) => e.name === envSeq[1]) : undefined;
+  if (envSeq && named) {
+    const seq = Number(envSeq[2]);
+    const [good] = await selectEvents(db, repoId, "e.env_id = $2 AND e.seq = $3", [named.id, seq]);
+    if (!good) throw new AppError("NOT_FOUND", `${named.name} has no event #${seq}`);
+    if (!good.counted)
+      throw new AppError(
+        "INVALID_ARGUMENT",
+        `${named.name}@${seq} did not succeed (${good.status ?? "not counted"}): it never ran, so it cannot be the good state`,
+      );
+    if (named.id === env.id ? good.seq >= suspect.seq : good.atMs > at.getTime())
+      throw new AppError(
+        "INVALID_ARGUMENT",
+        named.id === env.id
+          ? `good ${named.name}@${seq} is not before the suspect #${suspect.seq} (live at ${iso(at.getTime())})`
+          : `good ${named.name}@${seq} (${good.at}) is later than at (${iso(at.getTime())})`,
+      );
+    return { good, goodEnvironment: named.name };
+  }
+
+  // A revision: the environment's latest event of that commit before the suspect, else any
+  // environment's latest event of it up to `at`.
+  const commit = await resolveRevision(db, repoId, given);
+  const same = await before("e.commit_idx = $4", [commit.idx]);
+  if (same) return { good: same, goodEnvironment: env.name };
+  const { rows } = await db.pool.query<{ id: number; name: string; seq: number }>(
+    `SELECT env.id, env.name, e.seq FROM promotion_event e JOIN environment env ON env.id = e.env_id
+     WHERE env.repo_id = $1 AND e.counted AND e.commit_idx = $2 AND e.at <= $3
+     ORDER BY e.at DESC, env.position LIMIT 1`,
+    [repoId, commit.idx, at],
+  );
+  if (rows[0]) {
+    const [good] = await selectEvents(db, repoId, "e.env_id = $2 AND e.seq = $3", [rows[0].id, rows[0].seq]);
+    return { good: good!, goodEnvironment: rows[0].name };
+  }
+  throw new AppError(
+    "INVALID_ARGUMENT",
+    `good "${given}" (${commit.sha}) was not live in any environment before ${iso(at.getTime())}: give a time, ENV@SEQ, or a revision that was deployed`,
+  );
+}
+
+async function hasChangedPaths(db: Pick<Db, "pool">, repoId: number): Promise<boolean> {
+  const { rows } = await db.pool.query<{ imported: boolean }>(
+    "SELECT imported_at IS NOT NULL AS imported FROM repository WHERE id = $1",
+    [repoId],
+  );
+  return rows[0]?.imported ?? false;
+}
+
+/**
+ * The non-merge commits whose own change (against their parent; a root commit: its whole
+ * tree) touches a matching path: what `git rev-list --full-history --no-merges` keeps.
+ */
+async function filterByPaths(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  graph: CommitGraph,
+  idxs: number[],
+  matches: (path: string) => boolean,
+): Promise<number[]> {
+  const single = idxs.filter((i) => graph.parentsOf(i).length <= 1);
+  if (single.length === 0) return [];
+  const { rows } = await db.pool.query<{ idx: number; paths: string[] | null }>(
+    `SELECT c.idx, c.changed_paths AS paths FROM unnest($2::int[]) s(idx)
+     JOIN "commit" c ON c.repo_id = $1 AND c.idx = s.idx`,
+    [repoId, single],
+  );
+  return rows.filter((r) => r.paths?.some(matches)).map((r) => r.idx);
+}
+
+function sortNewestFirst(graph: CommitGraph, idxs: number[]): number[] {
+  return [...idxs].sort((x, y) => graph.committedAt(y) - graph.committedAt(x) || y - x);
+}
+
+interface SummaryRow {
+  idx: number;
+  sha: string;
+  headline: string;
+  author: string;
+  committed_at: string;
+  /** The whole message, only when asked for (to grep). */
+  message: string | null;
+}
+
+async function summaryRows(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  idxs: number[],
+  withMessage: boolean,
+): Promise<SummaryRow[]> {
+  if (idxs.length === 0) return [];
+  const { rows } = await db.pool.query<SummaryRow>(
+    `SELECT c.idx, c.sha, split_part(c.message, E'\\n', 1) AS headline, c.author_name AS author,
+       to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at,
+       CASE WHEN $3 THEN c.message END AS message
+     FROM unnest($2::int[]) WITH ORDINALITY AS s(idx, n)
+     JOIN "commit" c ON c.repo_id = $1 AND c.idx = s.idx
+     ORDER BY s.n`,
+    [repoId, idxs, withMessage],
+  );
+  return rows;
+}
+
+async function summaries(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  idxs: number[],
+): Promise<TraceRemovedCommit[]> {
+  return (await summaryRows(db, repoId, idxs, false)).map((r) => ({
+    sha: r.sha,
+    headline: r.headline,
+    author: r.author,
+    committedAt: r.committed_at,
+  }));
+}
+
+async function describeCandidates(
+  db: Pick<Db, "pool" | "getPrisma">,
+  repoId: number,
+  graph: CommitGraph,
+  idxs: number[],
+  grep: string | null,
+  pathFiltered: boolean,
+): Promise<TraceCandidate[]> {
+  const rows = await summaryRows(db, repoId, sortNewestFirst(graph, idxs), grep !== null);
+  const { rows: synced } = await db.pool.query<{ synced: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM github_commit WHERE repo_id = $1) AS synced",
+    [repoId],
+  );
+  const github = await describeCommits(db, repoId, rows, synced[0]?.synced ?? false);
+  const needle = grep === null ? undefined : grep.toLowerCase();
+  const out = rows.map<TraceCandidate>((r, k) => {
+    const g = github[k]!;
+    const first = g.pullRequests[0];
+    return {
+      sha: r.sha,
+      headline: r.headline,
+      author: r.author,
+      committedAt: r.committed_at,
+      authorLogin: g.authorLogin,
+      pr: first ?? null,
+      ci: g.ci,
+      signature: g.signature,
+      merge: graph.parentsOf(r.idx).length > 1,
+      matches: {
+        path: pathFiltered,
+        grep:
+          needle !== undefined &&
+          (r.message!.toLowerCase().includes(needle) ||
+            g.pullRequests.some((pr) => pr.title.toLowerCase().includes(needle))),
+      },
+    };
+  });
+  // Stable: grep matches first, each group newest first.
+  return [...out.filter((c) => c.matches.grep), ...out.filter((c) => !c.matches.grep)];
+}
