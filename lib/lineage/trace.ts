@@ -252,15 +252,15 @@ async function findGood(
         "INVALID_ARGUMENT",
         `good (${iso(time.getTime())}) is later than at (${iso(at.getTime())})`,
       );
-    const good = await before("e.at <= $4", [time]);
-    if (good) return { good, goodEnvironment: env.name };
+    // The event live at that time; the suspect itself means nothing changed in between.
     const [live] = await selectEvents(
       db,
       repoId,
-      "e.env_id = $2 AND e.counted AND e.at <= $3",
-      [env.id, time],
+      "e.env_id = $2 AND e.counted AND e.seq <= $3 AND e.at <= $4",
+      [env.id, suspect.seq, time],
       "ORDER BY e.seq DESC LIMIT 1",
     );
+    if (live && live.seq !== suspect.seq) return { good: live, goodEnvironment: env.name };
     throw new AppError(
       "INVALID_ARGUMENT",
       live
