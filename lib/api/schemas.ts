@@ -91,3 +91,18 @@ export const ZEventsQuery = z
     limit: once(positiveInt("limit", 100_000), "limit").optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, "from must not be after to");
+
+/** A repeatable query parameter: one value or several. */
+const many = <S extends z.ZodType>(schema: S, max: number, name: string) =>
+  z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(schema).max(max, `at most ${max} ${name} values`),
+  );
+
+export const ZTraceQuery = z.strictObject({
+  env: once(ZEnvironmentName, "env").optional(),
+  at: once(isoTime("at"), "at"),
+  good: once(text("good", 1000), "good").optional(),
+  path: many(text("path", 1000), 50, "path"),
+  grep: once(text("grep", 200), "grep").optional(),
+});
