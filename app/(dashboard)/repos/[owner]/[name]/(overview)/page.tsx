@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
-import { compareHref, envHref, eventHref } from "@/app/_components/hrefs";
+import { compareHref, envHref, eventHref, traceHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
 import { parseRepoParams } from "@/app/_components/route-params";
@@ -73,6 +73,13 @@ export default async function RepositoryPage({ params }: Props) {
             </>
           )}
         </p>
+        {status.environments.length ? (
+          <p>
+            <Link className="button button--secondary" href={traceHref(fullName)} data-testid="trace-link">
+              Trace: which commit introduced it?
+            </Link>
+          </p>
+        ) : null}
       </div>
 
       {status.environments.length === 0 ? (
