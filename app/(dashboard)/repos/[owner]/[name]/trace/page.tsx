@@ -527,7 +527,12 @@ function BisectView({
             {events.marks.length ? `; marked ${events.marks.map(([s, m]) => `#${s} ${m}`).join(", ")}` : ""})
           </span>
           {eventStep.kind === "test" ? (
-            <div className="bisect__step" data-testid="bisect-step">
+            <div
+              className="bisect__step"
+              data-testid="bisect-step"
+              data-phase="events"
+              data-sha={events.items[eventStep.index]!.sha}
+            >
               <p>
                 Was it good or bad at{" "}
                 <EventLine fullName={fullName} env={env} event={events.items[eventStep.index]!} now={now} />?{" "}
@@ -548,7 +553,11 @@ function BisectView({
               {eventStep.indices.map((i) => `#${events.items[i]!.seq} ${events.items[i]!.ref}`).join(", ")}.
             </p>
           ) : (
-            <p className="bisect__result" data-testid="bisect-first-bad-event">
+            <p
+              className="bisect__result"
+              data-testid="bisect-first-bad-event"
+              data-sha={events.items[eventStep.index]!.sha}
+            >
               First bad event:{" "}
               <EventLine fullName={fullName} env={env} event={events.items[eventStep.index]!} now={now} />
             </p>
@@ -570,7 +579,12 @@ function BisectView({
                 its <Link href={eventHref(fullName, env, commits.event.seq)}>release page</Link>.
               </p>
             ) : commits.step.kind === "test" ? (
-              <div className="bisect__step" data-testid="bisect-step">
+              <div
+                className="bisect__step"
+                data-testid="bisect-step"
+                data-phase="commits"
+                data-sha={commits.shown[0]!.sha}
+              >
                 <p>
                   Was it good or bad at <CommitLine fullName={fullName} c={commits.shown[0]!} now={now} />?{" "}
                   <span className="muted" data-testid="bisect-remaining">
@@ -594,7 +608,7 @@ function BisectView({
                 </ul>
               </div>
             ) : (
-              <div className="bisect__result" data-testid="bisect-culprit">
+              <div className="bisect__result" data-testid="bisect-culprit" data-sha={commits.shown[0]!.sha}>
                 <p>
                   <strong>The first bad commit:</strong>{" "}
                   <CommitLine fullName={fullName} c={commits.shown[0]!} now={now} />
