@@ -52,6 +52,8 @@ export interface TraceResult {
   rollback: boolean;
   /** Commits live at good or at an event in between that the suspect no longer has (rolled back), newest first. */
   removed: TraceRemovedCommit[];
+  /** Whether any GitHub record of the repository is stored (else PRs, approvals, CI and signatures are unknown). */
+  synced: boolean;
 }
 
 export interface TraceInput {
@@ -190,6 +192,11 @@ export async function traceIncident(
     candidates = await filterByPaths(db, repository.id, graph, added, matchesPath);
   }
 
+  const { rows: syncedRows } = await db.pool.query<{ synced: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM github_commit WHERE repo_id = $1) AS synced",
+    [repository.id],
+  );
+  const synced = syncedRows[0]?.synced ?? false;
   const described = await describeCandidates(
     db,
     repository.id,
@@ -197,6 +204,7 @@ export async function traceIncident(
     candidates,
     grep,
     matchesPath !== null,
+    synced,
   );
   const removed = await summaries(db, repository.id, sortNewestFirst(graph, removedIdx));
   return {
@@ -212,6 +220,7 @@ export async function traceIncident(
     candidates: described,
     rollback: removed.length > 0,
     removed,
+    synced,
   };
 }
 
@@ -393,13 +402,10 @@ async function describeCandidates(
   idxs: number[],
   grep: string | null,
   pathFiltered: boolean,
+  synced: boolean,
 ): Promise<TraceCandidate[]> {
   const rows = await summaryRows(db, repoId, sortNewestFirst(graph, idxs), grep !== null);
-  const { rows: synced } = await db.pool.query<{ synced: boolean }>(
-    "SELECT EXISTS (SELECT 1 FROM github_commit WHERE repo_id = $1) AS synced",
-    [repoId],
-  );
-  const github = await describeCommits(db, repoId, rows, synced[0]?.synced ?? false);
+  const github = await describeCommits(db, repoId, rows, synced);
   const needle = grep === null ? undefined : grep.toLowerCase();
   const out = rows.map<TraceCandidate>((r, k) => {
     const g = github[k]!;

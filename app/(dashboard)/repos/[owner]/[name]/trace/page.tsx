@@ -34,15 +34,16 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 const CI_LABEL = { SUCCESS: "passed", FAILURE: "failed", PENDING: "running", NEUTRAL: "neutral" } as const;
 
-const CANDIDATE_COLUMNS: DataTableColumn[] = [
+/** GitHub's columns start hidden when nothing is synced: every cell would say "not synced". */
+const candidateColumns = (synced: boolean): DataTableColumn[] => [
   { id: "sha", header: "Commit", hideable: false },
   { id: "headline", header: "Message", hideable: false, className: "cell--wrap" },
   { id: "match", header: "Match" },
   { id: "author", header: "Author" },
-  { id: "pr", header: "Pull request", className: "cell--wrap" },
-  { id: "approvers", header: "Approved by" },
-  { id: "ci", header: "CI" },
-  { id: "signature", header: "Signature" },
+  { id: "pr", header: "Pull request", className: "cell--wrap", hiddenByDefault: !synced },
+  { id: "approvers", header: "Approved by", hiddenByDefault: !synced },
+  { id: "ci", header: "CI", hiddenByDefault: !synced },
+  { id: "signature", header: "Signature", hiddenByDefault: !synced },
   { id: "committedAt", header: "Committed", className: "cell--nowrap" },
 ];
 
@@ -56,7 +57,13 @@ const EVENT_COLUMNS: DataTableColumn[] = [
   { id: "at", header: "At", className: "cell--nowrap" },
 ];
 
-function candidateRows(fullName: string, list: TraceCandidate[], now: number): DataTableRow[] {
+function candidateRows(
+  fullName: string,
+  list: TraceCandidate[],
+  synced: boolean,
+  now: number,
+): DataTableRow[] {
+  const none = (text: string) => <span className="muted">{synced ? text : "not synced"}</span>;
   return list.map((c) => ({
     id: c.sha,
     testId: "candidate-row",
@@ -88,25 +95,19 @@ function candidateRows(fullName: string, list: TraceCandidate[], now: number): D
           <span data-testid="pr-title">{c.pr.title}</span>
         </>
       ) : (
-        <span className="muted">none</span>
+        none("none")
       ),
-      approvers: c.pr?.approvers.length ? (
-        c.pr.approvers.map((a) => `@${a}`).join(", ")
-      ) : (
-        <span className="muted">none</span>
-      ),
-      ci: c.ci ? (
-        <span className={`ci ci--${c.ci.toLowerCase()}`}>{CI_LABEL[c.ci]}</span>
-      ) : (
-        <span className="muted">no checks</span>
-      ),
+      approvers: c.pr?.approvers.length ? c.pr.approvers.map((a) => `@${a}`).join(", ") : none("none"),
+      ci: c.ci ? <span className={`ci ci--${c.ci.toLowerCase()}`}>{CI_LABEL[c.ci]}</span> : none("no checks"),
       signature:
         c.signature === "verified" ? (
           <span className="ci ci--success">verified</span>
         ) : c.signature === "unverified" ? (
           <span className="ci ci--failure">unverified</span>
+        ) : c.signature === "unsigned" ? (
+          <span>unsigned</span>
         ) : (
-          <span className={c.signature === "unknown" ? "muted" : undefined}>{c.signature}</span>
+          none("unknown")
         ),
       committedAt: <Time iso={c.committedAt} now={now} />,
     },
@@ -201,10 +202,7 @@ export default async function TracePage({ params, searchParams }: Props) {
   return (
     <>
       <Breadcrumbs
-        trail={[
-          { label: fullName, href: repoHref(fullName), kind: "repo" },
-          { label: "Trace", kind: "trace" },
-        ]}
+        trail={[{ label: fullName, href: repoHref(fullName), kind: "repo" }, { label: "Trace" }]}
       />
       <div className="page__intro">
         <h1>Which commit introduced it?</h1>
@@ -333,13 +331,13 @@ function TraceResultView({
   return (
     <>
       <section className="stat-row" aria-label="The trace">
-        <div className="stat stat--wide" data-testid="suspect">
+        <div className="stat" data-testid="suspect">
           <span className="stat__label">
             Suspect: live in {env} at <Time iso={result.at} mode="datetime" />
           </span>
           <EventLine fullName={fullName} env={env} event={result.suspect} now={now} />
         </div>
-        <div className="stat stat--wide" data-testid="good">
+        <div className="stat" data-testid="good">
           <span className="stat__label">Last known good</span>
           <EventLine fullName={fullName} env={result.goodEnvironment} event={result.good} now={now} />
         </div>
@@ -404,8 +402,8 @@ function TraceResultView({
           label="Candidate commits"
           testId="candidates-table"
           urlPrefix="candidates"
-          columns={CANDIDATE_COLUMNS}
-          rows={candidateRows(fullName, shown, now)}
+          columns={candidateColumns(result.synced)}
+          rows={candidateRows(fullName, shown, result.synced, now)}
           pagination={{ page, perPage: PER_PAGE, total: result.candidates.length }}
           empty={
             <p className="muted">
