@@ -6,6 +6,7 @@
 // and at most BENCH_WEB_SECONDS (default 30); latency is measured per response, p50/p95 printed
 // beside the target. A route that answers 404 is "not built" (pages are being added in
 // parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build.
+
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -19,6 +20,7 @@ import { createEmptyDatabase } from "../lib/db/testing/databases";
 import { mulberry32 } from "../lib/git/testing/build-history";
 import { ensureHistory } from "./history";
 import { summarise } from "./stats";
+import { findTraceCase, type TraceCase } from "./trace";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OWNER = "bench";
@@ -48,6 +50,8 @@ interface Fixture {
   tagPairs: [string, string][];
   prodSeqs: number[];
   term: string;
+  /** A trace of ~5,000 candidates with a path filter (bench/trace.ts). */
+  trace: TraceCase;
 }
 
 /**
@@ -99,6 +103,18 @@ function routes(f: Fixture): Route[] {
       name: "/repos/{o}/{n}/commits/{sha}",
       target: 300,
       paths: f.shas.map((s) => `${repo}/commits/${s}`),
+    },
+    {
+      kind: "api",
+      name: `GET …/trace (${f.trace.candidates} candidates, path ${f.trace.path})`,
+      target: 500,
+      paths: [`${api}/trace?at=${q(f.trace.at)}&good=${q(f.trace.good)}&path=${q(f.trace.path)}`],
+    },
+    {
+      kind: "page",
+      name: `/repos/{o}/{n}/trace (${f.trace.candidates} candidates, path ${f.trace.path})`,
+      target: 500,
+      paths: [`${repo}/trace?at=${q(f.trace.at)}&good=${q(f.trace.good)}&path=${q(f.trace.path)}`],
     },
     { kind: "page", name: "/search?q=", target: 300, paths: [`/search?q=${q(f.term)}`] },
     { kind: "page", name: "/sync", target: 300, paths: ["/sync"] },
@@ -266,7 +282,9 @@ export async function runWebBench(): Promise<void> {
         tagPairs.push([prod[i - 1].ref, prod[i].ref]);
       }
       const prodSeqs = Array.from({ length: 50 }, () => prod[Math.floor(rng() * prod.length)]?.seq as number);
-      fixture = { shas, tagPairs, prodSeqs, term: "fix" };
+      const trace = await findTraceCase(db, REPO);
+      log(`trace case: ${JSON.stringify(trace)}`);
+      fixture = { shas, tagPairs, prodSeqs, term: "fix", trace };
     } finally {
       await db.close();
     }
