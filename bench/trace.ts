@@ -3,7 +3,10 @@
 // event. Used by bench/web.ts (API and page) and, on its own, by `npx tsx bench/trace.ts`,
 // which imports the history into a scratch database and times traceIncident in-process.
 import type { Db } from "../lib/db/client";
+import { getCommitGraph } from "../lib/lineage/graph-cache";
+import { getRepositoryOrThrow } from "../lib/lineage/repositories";
 import { traceIncident } from "../lib/lineage/trace";
+import { isAncestor } from "../lib/lineage/walk";
 
 export const TRACE_PATH = "src/";
 export const TRACE_CANDIDATES = 5_000;
@@ -16,16 +19,22 @@ export interface TraceCase {
 }
 
 export async function findTraceCase(db: Db, repo: string, environment = "prod"): Promise<TraceCase> {
-  const { rows } = await db.pool.query<{ seq: number; at: string }>(
-    `SELECT p.seq, to_char(p.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+  const { rows: all } = await db.pool.query<{ seq: number; at: string; idx: number }>(
+    `SELECT p.seq, to_char(p.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, p.commit_idx AS idx
      FROM promotion_event p JOIN environment e ON e.id = p.env_id JOIN repository r ON r.id = e.repo_id
      WHERE lower(r.full_name) = lower($1) AND e.name = $2 AND p.counted ORDER BY p.seq`,
     [repo, environment],
   );
   // The latest event whose time no later event shares, so `at` names it alone.
-  let s = rows.length - 1;
-  while (s > 0 && rows[s - 1]!.at === rows[s]!.at) s--;
-  const suspect = rows[s]!;
+  let last = all.length - 1;
+  while (last > 0 && all[last - 1]!.at === all[last]!.at) last--;
+  const suspect = all[last]!;
+  // Good events on the suspect's own line (its ancestors), where candidates grow as good
+  // moves back; an event of a maintenance branch would jump to a range of any size.
+  const graph = await getCommitGraph(db, await getRepositoryOrThrow(db, repo));
+  const rows = all.slice(0, last).filter((e) => isAncestor(graph, e.idx, suspect.idx));
+  rows.push(suspect);
+  const s = rows.length - 1;
   const count = async (i: number) =>
     (
       await traceIncident(db, {
