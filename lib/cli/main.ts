@@ -363,11 +363,11 @@ export function buildProgram(): Command {
         console.log(`good     ${result.goodEnvironment} ${ev(result.good)}`);
         const counted = result.events.filter((e) => e.counted).length;
         console.log(
-          `${result.events.length} events between (${counted} counted); ${result.candidates.length} candidate commits${
+          `${result.events.length} events between (${counted} counted); ${result.candidateCount} candidate commits${
             result.paths.length ? ` touching ${result.paths.join(", ")}` : ""
-          }${result.grep === null ? "" : `, ${result.candidates.filter((c) => c.matches.grep).length} matching "${result.grep}" first`}${
+          }${result.grep === null ? "" : `, ${result.grepCount} matching "${result.grep}" (listed first)`}${
             result.rollback
-              ? `; ROLLBACK in the range: ${result.removed.length} commits removed (listed apart)`
+              ? `; ROLLBACK in the range: ${result.removedCount} commits removed (listed apart)`
               : ""
           }`,
         );

@@ -60,6 +60,9 @@ export async function getTracePage(
     grep?: string;
     eventMarks: ReadonlyMap<string, Mark>;
     commitMarks: ReadonlyMap<string, Mark>;
+    /** The candidate table's page (1-based) and size: only that page is described. */
+    candidatesPage?: number;
+    perPage?: number;
   },
 ): Promise<TracePage> {
   const repository = await getRepositoryOrThrow(db, input.repo);
@@ -74,15 +77,23 @@ export async function getTracePage(
   };
   if (!input.at) return page;
   let result: TraceResult;
-  try {
-    result = await traceIncident(db, {
+  const perPage = input.perPage ?? 50;
+  const read = (page: number) =>
+    traceIncident(db, {
       repo: repository.fullName,
       environment: input.environment,
-      at: input.at,
+      at: input.at!,
       good: input.good,
       paths: input.paths,
       grep: input.grep,
+      window: { offset: (page - 1) * perPage, limit: perPage },
+      removedLimit: 500,
     });
+  try {
+    const page = Math.max(1, input.candidatesPage ?? 1);
+    result = await read(page);
+    const last = Math.max(1, Math.ceil(result.candidateCount / perPage));
+    if (page > last) result = await read(last);
   } catch (err) {
     if (isAppError(err) && (err.code === "INVALID_ARGUMENT" || err.code === "NOT_FOUND"))
       return { ...page, trace: { ok: false, message: err.message } };

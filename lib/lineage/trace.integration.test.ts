@@ -190,6 +190,28 @@ describe("trace candidates against git", () => {
     expect(newestFirst(result.candidates.slice(firstMiss))).toBe(true);
   });
 
+  it("describes only a window of the ranked candidates when asked, with the full counts", async () => {
+    const events = (await findEnvironmentEvents(db, { repo: REPO, environment: "prod" })).filter(
+      (e) => e.counted,
+    );
+    const input = {
+      repo: REPO,
+      environment: "prod",
+      at: new Date(events[events.length - 1]!.at),
+      good: `prod@${events[0]!.seq}`,
+      grep: "cache",
+      paths: ["src"],
+    };
+    const all = await traceIncident(db, input);
+    expect(all.candidateCount).toBe(all.candidates.length);
+    expect(all.grepCount).toBe(all.candidates.filter((c) => c.matches.grep).length);
+    const page = await traceIncident(db, { ...input, window: { offset: 7, limit: 5 }, removedLimit: 2 });
+    expect(page.candidates).toEqual(all.candidates.slice(7, 12));
+    expect(page.candidateCount).toBe(all.candidateCount);
+    expect(page.removed).toEqual(all.removed.slice(0, 2));
+    expect(page.removedCount).toBe(all.removed.length);
+  });
+
   it("takes good as a time, ENV@SEQ of another environment, or a revision", async () => {
     const prod = (await findEnvironmentEvents(db, { repo: REPO, environment: "prod" })).filter(
       (e) => e.counted,

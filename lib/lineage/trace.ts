@@ -4,6 +4,7 @@ import type { PromotionEventRow } from "./events-query";
 import { describeCommits, type ReleaseCommit } from "./github-records";
 import type { CommitGraph } from "./graph";
 import { getCommitGraph } from "./graph-cache";
+import { getChangedPaths } from "./paths-cache";
 import { compilePathspecs } from "./pathspec";
 import { getRepositoryOrThrow } from "./repositories";
 import { resolveRevision } from "./resolve";
@@ -46,10 +47,14 @@ export interface TraceResult {
   events: PromotionEventRow[];
   paths: string[];
   grep: string | null;
-  /** git rev-list good..suspect (-- paths): ranked, commits matching grep first, then newest first. */
+  /** How many candidates there are, and how many match grep. */
+  candidateCount: number;
+  grepCount: number;
+  /** git rev-list good..suspect (-- paths): ranked, commits matching grep first, then newest first (a window of them when asked). */
   candidates: TraceCandidate[];
   /** Whether a rollback lies in the range: some commit live at good or in between is not in the suspect. */
   rollback: boolean;
+  removedCount: number;
   /** Commits live at good or at an event in between that the suspect no longer has (rolled back), newest first. */
   removed: TraceRemovedCommit[];
   /** Whether any GitHub record of the repository is stored (else PRs, approvals, CI and signatures are unknown). */
@@ -65,6 +70,10 @@ export interface TraceInput {
   good?: string;
   paths?: readonly string[];
   grep?: string;
+  /** Describe only this slice of the ranked candidates (a page); all of them when left out. */
+  window?: { offset: number; limit: number };
+  /** List at most this many removed commits (newest first); all when left out. */
+  removedLimit?: number;
 }
 
 const EVENT_COLUMNS = `e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
@@ -183,13 +192,18 @@ export async function traceIncident(
 
   let candidates = added;
   if (matchesPath) {
-    if (paths.length && !(await hasChangedPaths(db, repository.id))) {
+    if (!(await hasChangedPaths(db, repository.id))) {
       throw new AppError(
         "INVALID_ARGUMENT",
         `${repository.fullName}'s changed paths are not known (it was only synced from GitHub, which does not list them): import a clone with lineage import-git to trace by path`,
       );
     }
-    candidates = await filterByPaths(db, repository.id, graph, added, matchesPath);
+    const changed = await getChangedPaths(db, repository.id);
+    // --no-merges: a merge's own change is not compared with its parents.
+    candidates = changed.filter(
+      added.filter((i) => i < changed.size && graph.parentsOf(i).length <= 1),
+      matchesPath,
+    );
   }
 
   const { rows: syncedRows } = await db.pool.query<{ synced: boolean }>(
@@ -197,16 +211,27 @@ export async function traceIncident(
     [repository.id],
   );
   const synced = syncedRows[0]?.synced ?? false;
+  const removedSorted = sortNewestFirst(graph, removedIdx);
+  const [ranked, removed] = await Promise.all([
+    rankCandidates(db, repository.id, graph, candidates, grep, synced),
+    summaries(
+      db,
+      repository.id,
+      input.removedLimit === undefined ? removedSorted : removedSorted.slice(0, input.removedLimit),
+    ),
+  ]);
+  const window = input.window
+    ? ranked.order.slice(input.window.offset, input.window.offset + input.window.limit)
+    : ranked.order;
   const described = await describeCandidates(
     db,
     repository.id,
     graph,
-    candidates,
-    grep,
+    window,
+    ranked.grep,
     matchesPath !== null,
     synced,
   );
-  const removed = await summaries(db, repository.id, sortNewestFirst(graph, removedIdx));
   return {
     repository: repository.fullName,
     environment: env.name,
@@ -217,8 +242,11 @@ export async function traceIncident(
     events: events.map(strip),
     paths,
     grep,
+    candidateCount: ranked.order.length,
+    grepCount: ranked.grep?.size ?? 0,
     candidates: described,
-    rollback: removed.length > 0,
+    rollback: removedIdx.length > 0,
+    removedCount: removedIdx.length,
     removed,
     synced,
   };
@@ -328,27 +356,6 @@ async function hasChangedPaths(db: Pick<Db, "pool">, repoId: number): Promise<bo
   return rows[0]?.imported ?? false;
 }
 
-/**
- * The non-merge commits whose own change (against their parent; a root commit: its whole
- * tree) touches a matching path: what `git rev-list --full-history --no-merges` keeps.
- */
-async function filterByPaths(
-  db: Pick<Db, "pool">,
-  repoId: number,
-  graph: CommitGraph,
-  idxs: number[],
-  matches: (path: string) => boolean,
-): Promise<number[]> {
-  const single = idxs.filter((i) => graph.parentsOf(i).length <= 1);
-  if (single.length === 0) return [];
-  const { rows } = await db.pool.query<{ idx: number; paths: string[] | null }>(
-    `SELECT c.idx, c.changed_paths AS paths FROM unnest($2::int[]) s(idx)
-     JOIN "commit" c ON c.repo_id = $1 AND c.idx = s.idx`,
-    [repoId, single],
-  );
-  return rows.filter((r) => r.paths?.some(matches)).map((r) => r.idx);
-}
-
 function sortNewestFirst(graph: CommitGraph, idxs: number[]): number[] {
   return [...idxs].sort((x, y) => graph.committedAt(y) - graph.committedAt(x) || y - x);
 }
@@ -359,25 +366,17 @@ interface SummaryRow {
   headline: string;
   author: string;
   committed_at: string;
-  /** The whole message, only when asked for (to grep). */
-  message: string | null;
 }
 
-async function summaryRows(
-  db: Pick<Db, "pool">,
-  repoId: number,
-  idxs: number[],
-  withMessage: boolean,
-): Promise<SummaryRow[]> {
+async function summaryRows(db: Pick<Db, "pool">, repoId: number, idxs: number[]): Promise<SummaryRow[]> {
   if (idxs.length === 0) return [];
   const { rows } = await db.pool.query<SummaryRow>(
     `SELECT c.idx, c.sha, split_part(c.message, E'\\n', 1) AS headline, c.author_name AS author,
-       to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at,
-       CASE WHEN $3 THEN c.message END AS message
+       to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at
      FROM unnest($2::int[]) WITH ORDINALITY AS s(idx, n)
      JOIN "commit" c ON c.repo_id = $1 AND c.idx = s.idx
      ORDER BY s.n`,
-    [repoId, idxs, withMessage],
+    [repoId, idxs],
   );
   return rows;
 }
@@ -387,7 +386,7 @@ async function summaries(
   repoId: number,
   idxs: number[],
 ): Promise<TraceRemovedCommit[]> {
-  return (await summaryRows(db, repoId, idxs, false)).map((r) => ({
+  return (await summaryRows(db, repoId, idxs)).map((r) => ({
     sha: r.sha,
     headline: r.headline,
     author: r.author,
@@ -395,40 +394,96 @@ async function summaries(
   }));
 }
 
-async function describeCandidates(
+/**
+ * The candidates in their listed order: newest first (committer date, then topological
+ * order), with the ones whose message or PR title contains `grep` (any case) moved ahead.
+ */
+async function rankCandidates(
   db: Pick<Db, "pool" | "getPrisma">,
   repoId: number,
   graph: CommitGraph,
   idxs: number[],
   grep: string | null,
+  synced: boolean,
+): Promise<{ order: number[]; grep: Set<number> | null }> {
+  const newest = sortNewestFirst(graph, idxs);
+  if (grep === null || newest.length === 0) return { order: newest, grep: grep === null ? null : new Set() };
+  const needle = grep.toLowerCase();
+  const [messages, titles] = await Promise.all([
+    db.pool.query<{ idx: number }>(
+      `SELECT c.idx FROM unnest($2::int[]) s(idx) JOIN "commit" c ON c.repo_id = $1 AND c.idx = s.idx
+       WHERE strpos(lower(c.message), lower($3)) > 0`,
+      [repoId, newest, grep],
+    ),
+    synced ? prTitleMatches(db, repoId, graph, newest, needle) : Promise.resolve([]),
+  ]);
+  const hits = new Set<number>([...messages.rows.map((r) => r.idx), ...titles]);
+  return {
+    order: [...newest.filter((i) => hits.has(i)), ...newest.filter((i) => !hits.has(i))],
+    grep: hits,
+  };
+}
+
+/** The commits of `idxs` in (or merged as) a PR whose title contains `needle` (lower case). */
+async function prTitleMatches(
+  db: Pick<Db, "getPrisma">,
+  repoId: number,
+  graph: CommitGraph,
+  idxs: number[],
+  needle: string,
+): Promise<number[]> {
+  const prisma = await db.getPrisma();
+  const shas = idxs.map((i) => graph.shas[i]!);
+  const [prCommits, merged] = await Promise.all([
+    prisma.githubPullRequestCommit.findMany({
+      where: { repoId, sha: { in: shas } },
+      select: { sha: true, prNumber: true },
+    }),
+    prisma.githubPullRequest.findMany({
+      where: { repoId, mergeCommitSha: { in: shas } },
+      select: { number: true, mergeCommitSha: true, title: true },
+    }),
+  ]);
+  const numbers = [...new Set(prCommits.map((p) => p.prNumber))];
+  const prs = numbers.length
+    ? await prisma.githubPullRequest.findMany({
+        where: { repoId, number: { in: numbers } },
+        select: { number: true, title: true },
+      })
+    : [];
+  const matching = new Set(prs.filter((p) => p.title.toLowerCase().includes(needle)).map((p) => p.number));
+  const out = new Set<number>();
+  for (const pc of prCommits) if (matching.has(pc.prNumber)) out.add(graph.indexOf(pc.sha)!);
+  for (const pr of merged)
+    if (pr.mergeCommitSha && pr.title.toLowerCase().includes(needle))
+      out.add(graph.indexOf(pr.mergeCommitSha)!);
+  return [...out];
+}
+
+async function describeCandidates(
+  db: Pick<Db, "pool" | "getPrisma">,
+  repoId: number,
+  graph: CommitGraph,
+  idxs: number[],
+  grep: Set<number> | null,
   pathFiltered: boolean,
   synced: boolean,
 ): Promise<TraceCandidate[]> {
-  const rows = await summaryRows(db, repoId, sortNewestFirst(graph, idxs), grep !== null);
+  const rows = await summaryRows(db, repoId, idxs);
   const github = await describeCommits(db, repoId, rows, synced);
-  const needle = grep === null ? undefined : grep.toLowerCase();
-  const out = rows.map<TraceCandidate>((r, k) => {
+  return rows.map<TraceCandidate>((r, k) => {
     const g = github[k]!;
-    const first = g.pullRequests[0];
     return {
       sha: r.sha,
       headline: r.headline,
       author: r.author,
       committedAt: r.committed_at,
       authorLogin: g.authorLogin,
-      pr: first ?? null,
+      pr: g.pullRequests[0] ?? null,
       ci: g.ci,
       signature: g.signature,
       merge: graph.parentsOf(r.idx).length > 1,
-      matches: {
-        path: pathFiltered,
-        grep:
-          needle !== undefined &&
-          (r.message!.toLowerCase().includes(needle) ||
-            g.pullRequests.some((pr) => pr.title.toLowerCase().includes(needle))),
-      },
+      matches: { path: pathFiltered, grep: grep?.has(r.idx) ?? false },
     };
   });
-  // Stable: grep matches first, each group newest first.
-  return [...out.filter((c) => c.matches.grep), ...out.filter((c) => !c.matches.grep)];
 }

@@ -177,6 +177,8 @@ export default async function TracePage({ params, searchParams }: Props) {
       grep: q.grep?.trim() || undefined,
       eventMarks: parseMarks(q.ev),
       commitMarks: parseMarks(q.cm),
+      candidatesPage: q.candidatesPage,
+      perPage: PER_PAGE,
     }),
   );
   if (!result.ok)
@@ -325,9 +327,9 @@ function TraceResultView({
   now: number;
 }) {
   const env = result.environment;
-  const page = clampPage(candidatesPage, result.candidates.length, PER_PAGE);
-  const shown = result.candidates.slice((page - 1) * PER_PAGE, page * PER_PAGE);
-  const grepCount = result.candidates.filter((c) => c.matches.grep).length;
+  const page = clampPage(candidatesPage, result.candidateCount, PER_PAGE);
+  const shown = result.candidates;
+  const grepCount = result.grepCount;
   return (
     <>
       <section className="stat-row" aria-label="The trace">
@@ -343,7 +345,7 @@ function TraceResultView({
         </div>
         <div className="stat">
           <span className="stat__number" data-testid="candidate-count">
-            {result.candidates.length.toLocaleString("en")}
+            {result.candidateCount.toLocaleString("en")}
           </span>
           <span className="stat__label">
             candidate commits{result.paths.length ? ` touching ${result.paths.join(", ")}` : ""}
@@ -367,7 +369,7 @@ function TraceResultView({
       {result.rollback ? (
         <p className="notice" data-testid="rollback-notice">
           <StatusBadge status="rollback" /> The range spans a rollback:{" "}
-          {result.removed.length.toLocaleString("en")} commits live at good or in between are not in the
+          {result.removedCount.toLocaleString("en")} commits live at good or in between are not in the
           suspect. They cannot have caused what the suspect does and are listed apart below.
         </p>
       ) : null}
@@ -404,7 +406,7 @@ function TraceResultView({
           urlPrefix="candidates"
           columns={candidateColumns(result.synced)}
           rows={candidateRows(fullName, shown, result.synced, now)}
-          pagination={{ page, perPage: PER_PAGE, total: result.candidates.length }}
+          pagination={{ page, perPage: PER_PAGE, total: result.candidateCount }}
           empty={
             <p className="muted">
               No candidate commits: the suspect brought no commit
@@ -414,11 +416,17 @@ function TraceResultView({
         />
       </section>
 
-      {result.removed.length ? (
+      {result.removedCount ? (
         <section aria-labelledby="removed-heading" className="section">
           <h2 id="removed-heading" className="section__title">
             Removed by a rollback in the range <StatusBadge status="rollback" />
           </h2>
+          {result.removedCount > result.removed.length ? (
+            <p className="muted small">
+              The newest {result.removed.length.toLocaleString("en")} of{" "}
+              {result.removedCount.toLocaleString("en")} (<code>lineage trace --json</code> lists them all).
+            </p>
+          ) : null}
           <DataTable
             label="Commits removed by a rollback in the range"
             testId="removed-table"
@@ -429,7 +437,7 @@ function TraceResultView({
               { id: "author", header: "Author" },
               { id: "committedAt", header: "Committed", className: "cell--nowrap" },
             ]}
-            rows={result.removed.slice(0, 500).map((c) => ({
+            rows={result.removed.map((c) => ({
               id: c.sha,
               cells: {
                 sha: <ShortSha sha={c.sha} href={commitHref(fullName, c.sha)} />,
