@@ -212,26 +212,20 @@ export async function traceIncident(
   );
   const synced = syncedRows[0]?.synced ?? false;
   const removedSorted = sortNewestFirst(graph, removedIdx);
-  const [ranked, removed] = await Promise.all([
-    rankCandidates(db, repository.id, graph, candidates, grep, synced),
+  // Ranking reads nothing without grep; then the window's commits and the removed ones are
+  // read side by side.
+  const ranked = await rankCandidates(db, repository.id, graph, candidates, grep, synced);
+  const window = input.window
+    ? ranked.order.slice(input.window.offset, input.window.offset + input.window.limit)
+    : ranked.order;
+  const [described, removed] = await Promise.all([
+    describeCandidates(db, repository.id, graph, window, ranked.grep, matchesPath !== null, synced),
     summaries(
       db,
       repository.id,
       input.removedLimit === undefined ? removedSorted : removedSorted.slice(0, input.removedLimit),
     ),
   ]);
-  const window = input.window
-    ? ranked.order.slice(input.window.offset, input.window.offset + input.window.limit)
-    : ranked.order;
-  const described = await describeCandidates(
-    db,
-    repository.id,
-    graph,
-    window,
-    ranked.grep,
-    matchesPath !== null,
-    synced,
-  );
   return {
     repository: repository.fullName,
     environment: env.name,
