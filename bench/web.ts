@@ -5,7 +5,8 @@
 // quicker run). Each route gets a bounded number of requests (BENCH_WEB_REQUESTS, default 300)
 // and at most BENCH_WEB_SECONDS (default 30); latency is measured per response, p50/p95 printed
 // beside the target. A route that answers 404 is "not built" (pages are being added in
-// parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build.
+// parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build;
+// BENCH_WEB_ONLY=<regex> measures only the routes whose name matches (e.g. "trace").
 
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -318,7 +319,8 @@ export async function runWebBench(): Promise<void> {
     const lines = [
       `web: ${generated ?? history}; events per environment ${envCounts.map((e) => `${e.name} ${e.events}`).join(", ")}; ${CONNECTIONS} concurrent clients, ≤ ${amount} requests or ${seconds} s per route`,
     ];
-    for (const route of routes(fixture)) {
+    const only = process.env.BENCH_WEB_ONLY ? new RegExp(process.env.BENCH_WEB_ONLY) : null;
+    for (const route of routes(fixture).filter((r) => !only || only.test(r.name))) {
       const m = await measure(base, route, amount, seconds);
       results[route.name] = { ...m, target: route.target, kind: route.kind };
       const label = `${route.kind === "api" ? "API " : "page"} ${route.name}`.padEnd(46);
