@@ -3,14 +3,28 @@ import type { Db } from "../db/client";
 /**
  * Every commit's changed paths as integer ids into one table of distinct paths, so a path
  * filter over thousands of candidates tests each distinct path once and reads nothing from
- * the database. commit i's paths are pathIds[start[i] .. start[i+1]).
+ * the database. commit i's paths are pathIds[start[i] .. start[i+1]). With each commit's
+ * headline and author, so a trace lists thousands of commits without reading them (SHA and
+ * committer time come from the CommitGraph).
  */
 export class ChangedPaths {
   constructor(
     readonly paths: string[],
     private readonly start: Int32Array,
     private readonly pathIds: Int32Array,
+    /** Each commit's headline (first line of its message) and author name (an index into authors). */
+    private readonly headlines: string[],
+    private readonly authorIds: Int32Array,
+    private readonly authors: string[],
   ) {}
+
+  headline(i: number): string {
+    return this.headlines[i] ?? "";
+  }
+
+  author(i: number): string {
+    return this.authors[this.authorIds[i]!] ?? "";
+  }
 
   get size(): number {
     return this.start.length - 1;
@@ -62,8 +76,14 @@ export async function getChangedPaths(db: Pick<Db, "pool">, repoId: number): Pro
 
 async function load(db: Pick<Db, "pool">, repoId: number): Promise<ChangedPaths> {
   // Merges and GitHub-only commits have no paths (an empty or null array).
-  const { rows } = await db.pool.query<{ idx: number; paths: string[] | null }>(
-    `SELECT idx, changed_paths AS paths FROM "commit" WHERE repo_id = $1 ORDER BY idx`,
+  const { rows } = await db.pool.query<{
+    idx: number;
+    paths: string[] | null;
+    headline: string;
+    author: string;
+  }>(
+    `SELECT idx, changed_paths AS paths, split_part(message, E'\\n', 1) AS headline, author_name AS author
+     FROM "commit" WHERE repo_id = $1 ORDER BY idx`,
     [repoId],
   );
   const size = rows.length ? rows[rows.length - 1]!.idx + 1 : 0;
@@ -71,12 +91,24 @@ async function load(db: Pick<Db, "pool">, repoId: number): Promise<ChangedPaths>
   const ids: number[] = [];
   const idOf = new Map<string, number>();
   const paths: string[] = [];
+  const headlines: string[] = new Array(size).fill("");
+  const authorIds = new Int32Array(size);
+  const authors: string[] = [];
+  const authorId = new Map<string, number>();
   let r = 0;
   for (let i = 0; i < size; i++) {
     start[i] = ids.length;
     const row = rows[r];
     if (row && row.idx === i) {
       r++;
+      headlines[i] = row.headline;
+      let a = authorId.get(row.author);
+      if (a === undefined) {
+        a = authors.length;
+        authors.push(row.author);
+        authorId.set(row.author, a);
+      }
+      authorIds[i] = a;
       for (const p of row.paths ?? []) {
         let id = idOf.get(p);
         if (id === undefined) {
@@ -89,5 +121,5 @@ async function load(db: Pick<Db, "pool">, repoId: number): Promise<ChangedPaths>
     }
   }
   start[size] = ids.length;
-  return new ChangedPaths(paths, start, Int32Array.from(ids));
+  return new ChangedPaths(paths, start, Int32Array.from(ids), headlines, authorIds, authors);
 }

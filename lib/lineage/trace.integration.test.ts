@@ -170,7 +170,7 @@ describe("trace candidates against git", () => {
       grep: "PAGINATION",
     });
     const messages = new Map(
-      gitLines(dir, ["log", "--format=%H %s", `${events[0]!.sha}..${suspect.sha}`]).map((l) => [
+      gitLines(dir, ["log", "--format=%H %ct %an", `${events[0]!.sha}..${suspect.sha}`]).map((l) => [
         l.slice(0, 40),
         l.slice(41),
       ]),
@@ -182,7 +182,8 @@ describe("trace candidates against git", () => {
     for (const c of result.candidates) {
       const full = git(dir, ["log", "-1", "--format=%B", c.sha]);
       expect(c.matches.grep).toBe(full.toLowerCase().includes("pagination"));
-      expect(messages.get(c.sha)).toBe(c.headline);
+      expect(c.headline).toBe(full.split("\n")[0]);
+      expect(messages.get(c.sha)).toBe(`${Date.parse(c.committedAt) / 1000} ${c.author}`);
     }
     const newestFirst = (xs: typeof result.candidates) =>
       xs.every((c, k) => k === 0 || Date.parse(xs[k - 1]!.committedAt) >= Date.parse(c.committedAt));

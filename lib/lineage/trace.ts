@@ -223,6 +223,7 @@ export async function traceIncident(
     summaries(
       db,
       repository.id,
+      graph,
       input.removedLimit === undefined ? removedSorted : removedSorted.slice(0, input.removedLimit),
     ),
   ]);
@@ -362,8 +363,24 @@ interface SummaryRow {
   committed_at: string;
 }
 
-async function summaryRows(db: Pick<Db, "pool">, repoId: number, idxs: number[]): Promise<SummaryRow[]> {
+/** SHA and time from the graph, headline and author from the cache; from the database past either's end. */
+async function summaryRows(
+  db: Pick<Db, "pool">,
+  repoId: number,
+  graph: CommitGraph,
+  idxs: number[],
+): Promise<SummaryRow[]> {
   if (idxs.length === 0) return [];
+  const texts = await getChangedPaths(db, repoId);
+  if (idxs.every((i) => i < texts.size && i < graph.size)) {
+    return idxs.map((idx) => ({
+      idx,
+      sha: graph.shas[idx]!,
+      headline: texts.headline(idx),
+      author: texts.author(idx),
+      committed_at: new Date(graph.committedAt(idx)).toISOString(),
+    }));
+  }
   const { rows } = await db.pool.query<SummaryRow>(
     `SELECT c.idx, c.sha, split_part(c.message, E'\\n', 1) AS headline, c.author_name AS author,
        to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS committed_at
@@ -378,9 +395,10 @@ async function summaryRows(db: Pick<Db, "pool">, repoId: number, idxs: number[])
 async function summaries(
   db: Pick<Db, "pool">,
   repoId: number,
+  graph: CommitGraph,
   idxs: number[],
 ): Promise<TraceRemovedCommit[]> {
-  return (await summaryRows(db, repoId, idxs)).map((r) => ({
+  return (await summaryRows(db, repoId, graph, idxs)).map((r) => ({
     sha: r.sha,
     headline: r.headline,
     author: r.author,
@@ -463,7 +481,7 @@ async function describeCandidates(
   pathFiltered: boolean,
   synced: boolean,
 ): Promise<TraceCandidate[]> {
-  const rows = await summaryRows(db, repoId, idxs);
+  const rows = await summaryRows(db, repoId, graph, idxs);
   const github = await describeCommits(db, repoId, rows, synced);
   return rows.map<TraceCandidate>((r, k) => {
     const g = github[k]!;
