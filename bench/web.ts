@@ -107,9 +107,11 @@ function routes(f: Fixture): Route[] {
     },
     {
       kind: "api",
-      name: `GET …/trace (${f.trace.candidates} candidates, path ${f.trace.path})`,
+      // A page of each list, as for diff: the whole document of 5,000 candidates and as many
+      // removed commits is 2.4 MB of JSON.
+      name: `GET …/trace (${f.trace.candidates} candidates, path ${f.trace.path}) perPage=100`,
       target: 500,
-      paths: [`${api}/trace?at=${q(f.trace.at)}&good=${q(f.trace.good)}&path=${q(f.trace.path)}`],
+      paths: [`${api}/trace?at=${q(f.trace.at)}&good=${q(f.trace.good)}&path=${q(f.trace.path)}&perPage=100`],
     },
     {
       kind: "page",

@@ -247,6 +247,19 @@ describe("/api/v1 trace against `lineage trace --json`", () => {
     expect(res.body).toEqual(expected);
   });
 
+  it("with page and perPage answers that page of the candidates and of the removed commits, with the totals", async () => {
+    const all = await get(trace.GET, REPO, new URLSearchParams({ at: iso(1_700_003_500), good: "prod@0" }));
+    const paged = await get(
+      trace.GET,
+      REPO,
+      new URLSearchParams({ at: iso(1_700_003_500), good: "prod@0", page: "2", perPage: "2" }),
+    );
+    expect(paged.status).toBe(200);
+    expect(paged.body.removed).toEqual(all.body.removed.slice(2, 4));
+    expect(paged.body.removedCount).toBe(3);
+    expect(paged.body).toMatchObject({ page: 2, perPage: 2 });
+  });
+
   it("names the suspect, good, candidates and the commits a rollback removed", async () => {
     const ok = await get(trace.GET, REPO, new URLSearchParams({ at: iso(1_700_002_500), grep: "script" }));
     expect(ok.body.suspect.ref).toBe("v1.1.0");

@@ -105,4 +105,6 @@ export const ZTraceQuery = z.strictObject({
   good: once(text("good", 1000), "good").optional(),
   path: many(text("path", 1000), 50, "path"),
   grep: once(text("grep", 200), "grep").optional(),
+  page: once(positiveInt("page", 1_000_000), "page").optional(),
+  perPage: once(positiveInt("perPage", 1000), "perPage").optional(),
 });

@@ -30,7 +30,7 @@ function compilePathspec(raw: string): (path: string) => boolean {
     throw new AppError("INVALID_ARGUMENT", `path "${raw}" is outside the repository`);
   const literal = (path: string) =>
     path === spec ||
-    (path.startsWith(spec) && (spec.endsWith("/") || path.charCodeAt(spec.length) === 0x2f) /* / */);
+    (path.startsWith(spec) && (spec.endsWith("/") || path.charCodeAt(spec.length) === 0x2f)) /* / */;
   if (!GLOB_CHARS.test(spec)) return literal;
   let glob: (name: string) => boolean;
   try {

@@ -206,10 +206,14 @@ describe("trace candidates against git", () => {
     const all = await traceIncident(db, input);
     expect(all.candidateCount).toBe(all.candidates.length);
     expect(all.grepCount).toBe(all.candidates.filter((c) => c.matches.grep).length);
-    const page = await traceIncident(db, { ...input, window: { offset: 7, limit: 5 }, removedLimit: 2 });
+    const page = await traceIncident(db, {
+      ...input,
+      window: { offset: 7, limit: 5 },
+      removedWindow: { offset: 1, limit: 2 },
+    });
     expect(page.candidates).toEqual(all.candidates.slice(7, 12));
     expect(page.candidateCount).toBe(all.candidateCount);
-    expect(page.removed).toEqual(all.removed.slice(0, 2));
+    expect(page.removed).toEqual(all.removed.slice(1, 3));
     expect(page.removedCount).toBe(all.removed.length);
   });
 

@@ -72,8 +72,8 @@ export interface TraceInput {
   grep?: string;
   /** Describe only this slice of the ranked candidates (a page); all of them when left out. */
   window?: { offset: number; limit: number };
-  /** List at most this many removed commits (newest first); all when left out. */
-  removedLimit?: number;
+  /** List only this slice of the removed commits (newest first); all when left out. */
+  removedWindow?: { offset: number; limit: number };
 }
 
 const EVENT_COLUMNS = `e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.source, e.ref, e.sha,
@@ -224,7 +224,12 @@ export async function traceIncident(
       db,
       repository.id,
       graph,
-      input.removedLimit === undefined ? removedSorted : removedSorted.slice(0, input.removedLimit),
+      input.removedWindow
+        ? removedSorted.slice(
+            input.removedWindow.offset,
+            input.removedWindow.offset + input.removedWindow.limit,
+          )
+        : removedSorted,
     ),
   ]);
   return {
