@@ -155,6 +155,12 @@ export default async function RepositoryPage({ params }: Props) {
                     Release history ({env.eventCount.toLocaleString("en")}{" "}
                     {env.eventCount === 1 ? "event" : "events"})
                   </Link>
+                  {env.eventCount > 1 ? (
+                    <>
+                      {" "}
+                      · <Link href={traceHref(fullName, { env: env.name })}>trace</Link>
+                    </>
+                  ) : null}
                 </footer>
               </li>
             ))}
