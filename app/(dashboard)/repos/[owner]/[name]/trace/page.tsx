@@ -18,7 +18,7 @@ import type { PromotionEventRow } from "@/lib/lineage/events-query";
 import type { TraceCandidate } from "@/lib/lineage/trace";
 import { parseTraceTime } from "@/lib/lineage/trace";
 import { type BisectCommit, getTracePage, type TraceBisect } from "@/lib/lineage/trace-page";
-import { loadTraceSearchParams, PER_PAGE, serializeTrace } from "./search-params";
+import { EVENTS_PER_PAGE, loadTraceSearchParams, PER_PAGE, serializeTrace } from "./search-params";
 
 export const dynamic = "force-dynamic";
 
@@ -294,6 +294,7 @@ export default async function TracePage({ params, searchParams }: Props) {
           ev={q.ev}
           cm={q.cm}
           candidatesPage={q.candidatesPage}
+          betweenPage={q.betweenPage}
           now={now}
         />
       )}
@@ -311,6 +312,7 @@ function TraceResultView({
   ev,
   cm,
   candidatesPage,
+  betweenPage,
   now,
 }: {
   fullName: string;
@@ -324,8 +326,14 @@ function TraceResultView({
   ev: string | null;
   cm: string | null;
   candidatesPage: number;
+  betweenPage: number;
   now: number;
 }) {
+  const eventsPage = clampPage(betweenPage, result.events.length, EVENTS_PER_PAGE);
+  // Newest first, as the release history lists them.
+  const eventsShown = [...result.events]
+    .reverse()
+    .slice((eventsPage - 1) * EVENTS_PER_PAGE, eventsPage * EVENTS_PER_PAGE);
   const env = result.environment;
   const page = clampPage(candidatesPage, result.candidateCount, PER_PAGE);
   const shown = result.candidates;
@@ -386,7 +394,8 @@ function TraceResultView({
             testId="between-table"
             urlPrefix="between"
             columns={EVENT_COLUMNS}
-            rows={eventRows(fullName, env, result.events, now)}
+            rows={eventRows(fullName, env, eventsShown, now)}
+            pagination={{ page: eventsPage, perPage: EVENTS_PER_PAGE, total: result.events.length }}
           />
         </section>
       ) : null}

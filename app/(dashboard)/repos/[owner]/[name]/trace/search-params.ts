@@ -15,9 +15,12 @@ export const traceSearchParams = {
   ev: parseAsString,
   cm: parseAsString,
   candidatesPage: tableParsers().page,
+  betweenPage: tableParsers().page,
 };
 
 export const loadTraceSearchParams = createLoader(traceSearchParams);
 export const serializeTrace = createSerializer(traceSearchParams);
 
 export const PER_PAGE = 50;
+/** Events between good and suspect per page (the bisect steps through all of them anyway). */
+export const EVENTS_PER_PAGE = 20;
