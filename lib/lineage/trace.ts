@@ -4,7 +4,7 @@ import type { PromotionEventRow } from "./events-query";
 import { describeCommits, type ReleaseCommit } from "./github-records";
 import type { CommitGraph } from "./graph";
 import { getCommitGraph } from "./graph-cache";
-import { getChangedPaths } from "./paths-cache";
+import { type ChangedPaths, getChangedPaths } from "./paths-cache";
 import { compilePathspecs } from "./pathspec";
 import { getRepositoryOrThrow } from "./repositories";
 import { resolveRevision } from "./resolve";
@@ -190,6 +190,8 @@ export async function traceIncident(
   const live = [good.idx, ...events.filter((e) => e.counted).map((e) => e.idx)];
   const removedIdx = rangeDiff(graph, suspect.idx, live).added;
 
+  // Paths, headlines and authors of every commit, in memory.
+  const texts = await getChangedPaths(db, repository.id);
   let candidates = added;
   if (matchesPath) {
     if (!(await hasChangedPaths(db, repository.id))) {
@@ -198,10 +200,9 @@ export async function traceIncident(
         `${repository.fullName}'s changed paths are not known (it was only synced from GitHub, which does not list them): import a clone with lineage import-git to trace by path`,
       );
     }
-    const changed = await getChangedPaths(db, repository.id);
     // --no-merges: a merge's own change is not compared with its parents.
-    candidates = changed.filter(
-      added.filter((i) => i < changed.size && graph.parentsOf(i).length <= 1),
+    candidates = texts.filter(
+      added.filter((i) => i < texts.size && graph.parentsOf(i).length <= 1),
       matchesPath,
     );
   }
@@ -219,11 +220,12 @@ export async function traceIncident(
     ? ranked.order.slice(input.window.offset, input.window.offset + input.window.limit)
     : ranked.order;
   const [described, removed] = await Promise.all([
-    describeCandidates(db, repository.id, graph, window, ranked.grep, matchesPath !== null, synced),
+    describeCandidates(db, repository.id, graph, texts, window, ranked.grep, matchesPath !== null, synced),
     summaries(
       db,
       repository.id,
       graph,
+      texts,
       input.removedWindow
         ? removedSorted.slice(
             input.removedWindow.offset,
@@ -373,10 +375,10 @@ async function summaryRows(
   db: Pick<Db, "pool">,
   repoId: number,
   graph: CommitGraph,
+  texts: ChangedPaths,
   idxs: number[],
 ): Promise<SummaryRow[]> {
   if (idxs.length === 0) return [];
-  const texts = await getChangedPaths(db, repoId);
   if (idxs.every((i) => i < texts.size && i < graph.size)) {
     return idxs.map((idx) => ({
       idx,
@@ -401,9 +403,10 @@ async function summaries(
   db: Pick<Db, "pool">,
   repoId: number,
   graph: CommitGraph,
+  texts: ChangedPaths,
   idxs: number[],
 ): Promise<TraceRemovedCommit[]> {
-  return (await summaryRows(db, repoId, graph, idxs)).map((r) => ({
+  return (await summaryRows(db, repoId, graph, texts, idxs)).map((r) => ({
     sha: r.sha,
     headline: r.headline,
     author: r.author,
@@ -481,12 +484,13 @@ async function describeCandidates(
   db: Pick<Db, "pool" | "getPrisma">,
   repoId: number,
   graph: CommitGraph,
+  texts: ChangedPaths,
   idxs: number[],
   grep: Set<number> | null,
   pathFiltered: boolean,
   synced: boolean,
 ): Promise<TraceCandidate[]> {
-  const rows = await summaryRows(db, repoId, graph, idxs);
+  const rows = await summaryRows(db, repoId, graph, texts, idxs);
   const github = await describeCommits(db, repoId, rows, synced);
   return rows.map<TraceCandidate>((r, k) => {
     const g = github[k]!;
