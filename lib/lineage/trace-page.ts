@@ -87,7 +87,7 @@ export async function getTracePage(
       paths: input.paths,
       grep: input.grep,
       window: { offset: (page - 1) * perPage, limit: perPage },
-      removedWindow: { offset: 0, limit: 50 },
+      removedWindow: { offset: 0, limit: 20 },
     });
   try {
     const page = Math.max(1, input.candidatesPage ?? 1);
