@@ -6,8 +6,8 @@
 // and at most BENCH_WEB_SECONDS (default 30); latency is measured per response, p50/p95 printed
 // beside the target. A route that answers 404 is "not built" (pages are being added in
 // parallel), not a failure. BENCH_WEB_SKIP_BUILD=1 reuses an existing .next build;
-// BENCH_WEB_ONLY=<text> measures only the routes whose name contains it, BENCH_WEB_ROUTES=<regex>
-// only those whose names match. Besides latency, each
+// BENCH_WEB_ONLY=<regex> measures only the routes whose name matches (e.g. "trace" or "metrics").
+// Besides latency, each
 // route reports the server's CPU per request (Next.js process + database backends, from
 // /proc): on this shared 2-core machine latency follows the load average, CPU much less.
 import { execFile, spawn } from "node:child_process";
@@ -24,6 +24,7 @@ import { createEmptyDatabase } from "../lib/db/testing/databases";
 import { mulberry32 } from "../lib/git/testing/build-history";
 import { ensureHistory } from "./history";
 import { summarise } from "./stats";
+import { findTraceCase, type TraceCase } from "./trace";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OWNER = "bench";
@@ -57,6 +58,8 @@ interface Fixture {
   term: string;
   /** The year up to the latest prod event (ISO dates), for the metrics routes. */
   metricsPeriod: { from: string; to: string };
+  /** A trace of ~5,000 candidates with a path filter (bench/trace.ts). */
+  trace: TraceCase;
 }
 
 /**
@@ -143,6 +146,20 @@ function routes(f: Fixture): Route[] {
       paths: [`${repo}/metrics?env=prod&from=${f.metricsPeriod.from}&to=${f.metricsPeriod.to}&bucket=month`],
     },
     { kind: "page", name: "/metrics", target: 300, paths: ["/metrics"] },
+    {
+      kind: "api",
+      // A page of each list, as for diff: the whole document of 5,000 candidates and as many
+      // removed commits is 2.4 MB of JSON.
+      name: `GET …/trace (${f.trace.candidates} candidates, path ${f.trace.path}) perPage=100`,
+      target: 500,
+      paths: [`${api}/trace?at=${q(f.trace.at)}&good=${q(f.trace.good)}&path=${q(f.trace.path)}&perPage=100`],
+    },
+    {
+      kind: "page",
+      name: `/repos/{o}/{n}/trace (${f.trace.candidates} candidates, path ${f.trace.path})`,
+      target: 500,
+      paths: [`${repo}/trace?at=${q(f.trace.at)}&good=${q(f.trace.good)}&path=${q(f.trace.path)}`],
+    },
     { kind: "page", name: "/sync", target: 300, paths: ["/sync"] },
   ];
 }
@@ -386,7 +403,9 @@ export async function runWebBench(): Promise<void> {
         farPairs.push({ a: prod[i].ref, b: prod[j].ref, page: 1 + Math.floor(rng() * 3) });
       }
 
-      fixture = { shas, tagPairs, farPairs, prodSeqs, term: "fix", metricsPeriod };
+      const trace = await findTraceCase(db, REPO);
+      log(`trace case: ${JSON.stringify(trace)}`);
+      fixture = { shas, tagPairs, farPairs, prodSeqs, term: "fix", metricsPeriod, trace };
     } finally {
       await db.close();
     }
@@ -430,13 +449,11 @@ export async function runWebBench(): Promise<void> {
         )
       ).rows.map((r) => r.pid);
     const cpu = existsSync("/proc/self/stat") ? () => serverCpuMs(server!.pid!, dbPids) : undefined;
-    // BENCH_WEB_ONLY=metrics measures only the routes whose name contains that text.
-    const onlyText = process.env.BENCH_WEB_ONLY;
-    // BENCH_WEB_ROUTES=<regex> measures only the routes whose name matches (a re-measurement).
-    const only = process.env.BENCH_WEB_ROUTES ? new RegExp(process.env.BENCH_WEB_ROUTES) : null;
+    // BENCH_WEB_ONLY (or BENCH_WEB_ROUTES) = <regex> measures only the routes whose name matches.
+    const pattern = process.env.BENCH_WEB_ONLY || process.env.BENCH_WEB_ROUTES;
+    const only = pattern ? new RegExp(pattern) : null;
     for (const route of routes(fixture)) {
       if (only && !only.test(route.name)) continue;
-      if (onlyText && !route.name.includes(onlyText)) continue;
       const m = await measure(base, route, amount, seconds, cpu);
       results[route.name] = { ...m, target: route.target, kind: route.kind };
       const label = `${route.kind === "api" ? "API " : "page"} ${route.name}`.padEnd(46);

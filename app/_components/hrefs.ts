@@ -22,6 +22,12 @@ export function compareHref(fullName: string, a: string, b: string): string {
   return `${repoHref(fullName)}/compare/${seg(a)}...${seg(b)}`;
 }
 
+/** The trace page, optionally with its query (`at`, `env`, …) already filled in. */
+export function traceHref(fullName: string, query?: Record<string, string>): string {
+  const qs = query ? new URLSearchParams(query).toString() : "";
+  return `${repoHref(fullName)}/trace${qs ? `?${qs}` : ""}`;
+}
+
 export function searchHref(q: string): string {
   return `/search?q=${seg(q)}`;
 }

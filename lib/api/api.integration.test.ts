@@ -18,6 +18,7 @@ const diff = await import("@/app/api/v1/repos/[owner]/[name]/diff/route");
 const events = await import("@/app/api/v1/repos/[owner]/[name]/envs/[env]/events/route");
 const commit = await import("@/app/api/v1/repos/[owner]/[name]/commits/[sha]/route");
 const metrics = await import("@/app/api/v1/repos/[owner]/[name]/metrics/route");
+const trace = await import("@/app/api/v1/repos/[owner]/[name]/trace/route");
 const unknownEndpoint = await import("@/app/api/v1/[...path]/route");
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -267,6 +268,79 @@ describe("/api/v1 against the CLI's --json", () => {
   });
 });
 
+describe("/api/v1 trace against `lineage trace --json`", () => {
+  const iso = (s: number) => new Date(s * 1000).toISOString();
+  it.each([
+    ["the default good", { at: iso(1_700_002_500) }],
+    [
+      "a good time, a grep and a path",
+      { at: iso(1_700_002_500), good: iso(1_700_001_500), grep: "SCRIPT", path: "nope" },
+    ],
+    [
+      "a rollback with good as ENV@SEQ and the env named",
+      { at: "2023-11-15T00:11:40+01:00", good: "prod@0", env: "prod" },
+    ],
+  ] as [string, Record<string, string>][])("answers the same document for %s", async (_, q) => {
+    const args = ["trace", "--repo", "acme/api", "--at", q.at!];
+    if (q.good) args.push("--good", q.good);
+    if (q.grep) args.push("--grep", q.grep);
+    if (q.path) args.push("--path", q.path);
+    if (q.env) args.push("--env", q.env);
+    const expected = cliJson(args);
+    const res = await get(trace.GET, REPO, new URLSearchParams(q));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(expected);
+  });
+
+  it("with page and perPage answers that page of the candidates and of the removed commits, with the totals", async () => {
+    const all = await get(trace.GET, REPO, new URLSearchParams({ at: iso(1_700_003_500), good: "prod@0" }));
+    const paged = await get(
+      trace.GET,
+      REPO,
+      new URLSearchParams({ at: iso(1_700_003_500), good: "prod@0", page: "2", perPage: "2" }),
+    );
+    expect(paged.status).toBe(200);
+    expect(paged.body.removed).toEqual(all.body.removed.slice(2, 4));
+    expect(paged.body.removedCount).toBe(3);
+    expect(paged.body).toMatchObject({ page: 2, perPage: 2 });
+  });
+
+  it("names the suspect, good, candidates and the commits a rollback removed", async () => {
+    const ok = await get(trace.GET, REPO, new URLSearchParams({ at: iso(1_700_002_500), grep: "script" }));
+    expect(ok.body.suspect.ref).toBe("v1.1.0");
+    expect(ok.body.good.ref).toBe("v1.0.0");
+    expect(ok.body.candidates.map((c: { sha: string }) => c.sha)).toEqual([shas[3], shas[5], shas[4]]);
+    expect(ok.body.candidates[0].matches).toEqual({ path: false, grep: true });
+    const rb = await get(trace.GET, REPO, new URLSearchParams({ at: iso(1_700_003_500), good: "prod@0" }));
+    expect(rb.body.suspect.ref).toBe("v1.1.0-rollback");
+    expect(rb.body.events.map((e: { ref: string }) => e.ref)).toEqual(["v1.1.0"]);
+    expect(rb.body.candidates).toEqual([]);
+    expect(rb.body.rollback).toBe(true);
+    expect(rb.body.removed.map((c: { sha: string }) => c.sha)).toEqual([shas[5], shas[4], shas[3]]);
+  });
+
+  it.each([
+    ["no at", "", /^query parameter at:/],
+    ["a bad at", "at=14:10", /at must be an ISO 8601 date/],
+    ["an at before any event", "at=2020-01-01", /before prod's first event/],
+    ["a good later than at", `at=${iso(1_700_002_500)}&good=${iso(1_700_009_000)}`, /later than at/],
+    ["an unknown env", `at=${iso(1_700_002_500)}&env=staging`, /no environment "staging"/],
+    ["a repeated at", `at=${iso(1_700_002_500)}&at=${iso(1_700_002_500)}`, /given more than once/],
+  ])("refuses %s with a 4xx and one line", async (_, query, message) => {
+    const res = await get(trace.GET, REPO, query);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it("the CLI refuses a bad --at with one line and exit code 2", () => {
+    const res = lineage(["trace", "--repo", "acme/api", "--at", "yesterday"]);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split("\n")).toHaveLength(1);
+    expect(res.stderr).toMatch(/--at must be an ISO 8601/);
+  });
+});
+
 describe("/api/v1 errors", () => {
   const error = (code: string, message: RegExp) => ({
     error: { code, message: expect.stringMatching(message) },
@@ -490,6 +564,10 @@ describe("/api/v1 errors", () => {
               URLSearchParams,
             ],
         ),
+        [trace.GET, REPO, new URLSearchParams({ at: h })],
+        [trace.GET, REPO, new URLSearchParams({ at: "2023-11-14T22:30:00Z", good: h })],
+        [trace.GET, REPO, new URLSearchParams({ at: "2023-11-14T22:30:00Z", path: h, grep: h })],
+        [trace.GET, REPO, new URLSearchParams({ at: "2023-11-14T22:30:00Z", env: h })],
         [repos.GET, {}, new URLSearchParams({ [h]: h })],
       ];
       for (const [handler, params, query] of calls) {

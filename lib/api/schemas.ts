@@ -111,3 +111,20 @@ export const ZMetricsQuery = z.strictObject({
     "fixWindow",
   ).optional(),
 });
+
+/** A repeatable query parameter: one value or several. */
+const many = <S extends z.ZodType>(schema: S, max: number, name: string) =>
+  z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(schema).max(max, `at most ${max} ${name} values`),
+  );
+
+export const ZTraceQuery = z.strictObject({
+  env: once(ZEnvironmentName, "env").optional(),
+  at: once(isoTime("at"), "at"),
+  good: once(text("good", 1000), "good").optional(),
+  path: many(text("path", 1000), 50, "path"),
+  grep: once(text("grep", 200), "grep").optional(),
+  page: once(positiveInt("page", 1_000_000), "page").optional(),
+  perPage: once(positiveInt("perPage", 1000), "perPage").optional(),
+});

@@ -13,6 +13,7 @@ import { computeEnvironmentMetrics, MAX_FIX_WINDOW_MINUTES, parseMetricsTime } f
 import { findRepositoryOverviews } from "../lineage/overview";
 import { findRepositorySummaries, getRepositoryOrThrow } from "../lineage/repositories";
 import { getStatus, type RepositoryStatus } from "../lineage/status";
+import { parseTraceTime, traceIncident } from "../lineage/trace";
 import { findWhere } from "../lineage/where";
 import { streamProgress } from "../progress";
 import { formatAge, formatTime, printJson, printTable, shortSha } from "./output";
@@ -328,6 +329,112 @@ export function buildProgram(): Command {
           ]),
           `no events in ${opts.env} yet`,
         );
+      },
+    );
+
+  program
+    .command("trace")
+    .description(
+      "which commit introduced a behaviour first seen at --at: the event live then (the suspect), the events since the last good one, and the candidate commits (git rev-list good..suspect [-- PATH…])",
+    )
+    .addOption(repoOption())
+    .option("--env <name>", "environment (default: the last in promotion order)")
+    .requiredOption(
+      "--at <time>",
+      "when the behaviour was first seen: ISO 8601 with an offset (2026-11-28T14:10+01:00) or a date",
+    )
+    .option("--good <time|env@seq|rev>", "the last known good state (default: the event before the suspect)")
+    .option(
+      "--path <pathspec>",
+      "only commits whose own change touches it, as in git log -- PATH (file, directory or glob; repeatable)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option("--grep <text>", "rank commits whose message or PR title contains it (any case) first")
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .addOption(utcOption())
+    .action(
+      async (opts: {
+        repo?: string;
+        env?: string;
+        at: string;
+        good?: string;
+        path?: string[];
+        grep?: string;
+        config?: string;
+        json?: boolean;
+        utc?: boolean;
+      }) => {
+        const at = parseTraceTime(opts.at);
+        if (!at)
+          throw new AppError(
+            "INVALID_ARGUMENT",
+            `--at must be an ISO 8601 date-time with an offset or a date (2026-11-28T14:10:00+01:00, 2026-11-28), not "${opts.at}"`,
+          );
+        const config = checkConfig(opts.config);
+        const repo = repoOf(config, opts);
+        const result = await withDb("read", async (db) => {
+          await checkRepository(db, config, repo);
+          return traceIncident(db, {
+            repo,
+            environment: opts.env,
+            at,
+            good: opts.good,
+            paths: opts.path,
+            grep: opts.grep,
+          });
+        });
+        if (opts.json) return printJson(result);
+        const utc = !!opts.utc;
+        const ev = (e: typeof result.suspect) =>
+          `#${e.seq} ${e.ref} ${shortSha(e.sha)} at ${formatTime(e.at, utc)}`;
+        console.log(
+          `suspect  ${result.environment} ${ev(result.suspect)} (live at ${formatTime(result.at, utc)})`,
+        );
+        console.log(`good     ${result.goodEnvironment} ${ev(result.good)}`);
+        const counted = result.events.filter((e) => e.counted).length;
+        console.log(
+          `${result.events.length} events between (${counted} counted); ${result.candidateCount} candidate commits${
+            result.paths.length ? ` touching ${result.paths.join(", ")}` : ""
+          }${result.grep === null ? "" : `, ${result.grepCount} matching "${result.grep}" (listed first)`}${
+            result.rollback
+              ? `; ROLLBACK in the range: ${result.removedCount} commits removed (listed apart)`
+              : ""
+          }`,
+        );
+        printTable(
+          [
+            "sha",
+            "committed",
+            { head: "author", shrink: true },
+            "pr",
+            "ci",
+            "grep",
+            { head: "headline", shrink: true },
+          ],
+          result.candidates.map((c) => [
+            shortSha(c.sha),
+            formatTime(c.committedAt, utc),
+            c.author,
+            c.pr ? `#${c.pr.number}` : "",
+            c.ci ?? "",
+            c.matches.grep ? "yes" : "",
+            c.headline,
+          ]),
+          "no candidate commits",
+        );
+        if (result.removed.length) {
+          console.log("\nremoved by a rollback in the range:");
+          printTable(
+            ["sha", "committed", { head: "author", shrink: true }, { head: "headline", shrink: true }],
+            result.removed.map((c) => [
+              shortSha(c.sha),
+              formatTime(c.committedAt, utc),
+              c.author,
+              c.headline,
+            ]),
+          );
+        }
       },
     );
 

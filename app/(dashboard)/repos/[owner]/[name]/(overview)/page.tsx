@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
 import { DataTable, type DataTableColumn } from "@/app/_components/data-table";
-import { compareHref, envHref, eventHref, metricsHref } from "@/app/_components/hrefs";
+import { compareHref, envHref, eventHref, metricsHref, traceHref } from "@/app/_components/hrefs";
 import { NotFoundState } from "@/app/_components/not-found-state";
 import { PageState } from "@/app/_components/page-state";
 import { requestRepository } from "@/app/_components/request-reads";
@@ -90,6 +90,13 @@ export default async function RepositoryPage({ params }: Props) {
             Delivery metrics
           </Link>
         </p>
+        {status.environments.length ? (
+          <p>
+            <Link className="button button--secondary" href={traceHref(fullName)} data-testid="trace-link">
+              Trace: which commit introduced it?
+            </Link>
+          </p>
+        ) : null}
       </div>
 
       {status.environments.length === 0 ? (
@@ -165,6 +172,12 @@ export default async function RepositoryPage({ params }: Props) {
                     Release history ({env.eventCount.toLocaleString("en")}{" "}
                     {env.eventCount === 1 ? "event" : "events"})
                   </Link>
+                  {env.eventCount > 1 ? (
+                    <>
+                      {" "}
+                      · <Link href={traceHref(fullName, { env: env.name })}>trace</Link>
+                    </>
+                  ) : null}
                 </footer>
               </li>
             ))}
