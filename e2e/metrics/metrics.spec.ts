@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { git as gitIn } from "../lib/git/testing/git";
+import { git as gitIn } from "../../lib/git/testing/git";
 
 // The demo's acme/shop clone: prod is its v* tags, so deployments are counted with git.
 const SAMPLE = path.resolve(".demo/sample-shop");
