@@ -131,7 +131,11 @@ test.describe("synced GitHub data (globex/*)", () => {
     await expect(page.getByTestId("removed-count")).toHaveText(String(removed.length));
     await expect(page.getByTestId("added-count")).toHaveText("0");
 
-    const rows = page.getByTestId("removed-table").getByTestId("commit-row");
+    // A pure rollback adds nothing, so no removed change can be in it under another SHA: the
+    // split is known without patch-ids even on GitHub-only history, and every commit is dropped.
+    await expect(page.getByTestId("dropped-count")).toHaveText(String(removed.length));
+    await expect(page.getByTestId("superseded-count")).toHaveText("0");
+    const rows = page.getByTestId("dropped-table").getByTestId("commit-row");
     await expect(rows).toHaveCount(Math.min(50, removed.length));
     const shown = await rows
       .locator('[data-testid="sha"]')
@@ -140,7 +144,7 @@ test.describe("synced GitHub data (globex/*)", () => {
     else for (const sha of shown) expect(removed).toContain(sha);
     for (const sha of shown.slice(0, 12)) {
       const want = expectedCommitCells(repo, sha!);
-      const row = await commitRow(page, "removed-table", sha!);
+      const row = await commitRow(page, "dropped-table", sha!);
       const prCell = row.locator('td[data-column="prs"]');
       if (want.prs.length) {
         await expect(prCell.getByRole("link"), sha!).toHaveText(want.prs.map((p) => `#${p.number}`));
@@ -502,7 +506,7 @@ test("screenshots of synced pages: rollback release, hotfix commit, a history wi
   await page.goto("/repos/globex/shop/envs/prod?status=rollback");
   const rollbackHref = await page.getByTestId("event-link").first().getAttribute("href");
   const pages = [
-    { name: "synced-release-rollback", url: rollbackHref!, ready: "removed-table" },
+    { name: "synced-release-rollback", url: rollbackHref!, ready: "dropped-table" },
     { name: "synced-commit-hotfix", url: `/repos/globex/api/commits/${hotfix.sha}`, ready: "reach" },
     { name: "synced-history-failures", url: "/repos/globex/web/envs/test", ready: "events-table" },
     { name: "synced-repository", url: "/repos/globex/web", ready: "env-card" },
