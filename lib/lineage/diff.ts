@@ -3,7 +3,8 @@ import type { CommitGraph } from "./graph";
 import { getCommitGraph } from "./graph-cache";
 import { getRepositoryOrThrow, type RepositoryRef } from "./repositories";
 import { type ResolvedCommit, resolveRevisionOrEnvironment } from "./resolve";
-import { classifyRemoved, pathSetKey } from "./supersede";
+import { classifyRemoved } from "./supersede";
+import { getSplitInputs } from "./supersede-inputs";
 import { rangeDiff } from "./walk";
 
 export interface CommitSummary {
@@ -180,31 +181,9 @@ async function splitRemoved(
     removed,
   }: { repoId: number; graph: CommitGraph; added: number[]; removed: number[] },
 ) {
-  const nonMerges = [...added, ...removed].filter((x) => graph.parentsOf(x).length <= 1);
-  const keys = new Map<number, number>();
-  const patchIds = new Map<number, string>();
-  const sigs = new Map<number, number>();
-  if (removed.length > 0 && nonMerges.length > 0) {
-    const { rows } = await db.pool.query<{
-      idx: number;
-      changed_paths: string[];
-      patch_id: string | null;
-      signature: number | null;
-    }>(
-      `SELECT c.idx, c.changed_paths, c.patch_id, s.signature FROM "commit" c
-       LEFT JOIN commit_diff_signature s ON s.repo_id = c.repo_id AND s.idx = c.idx
-       WHERE c.repo_id = $1 AND c.idx = ANY($2::int[])`,
-      [repoId, nonMerges],
-    );
-    for (const r of rows) {
-      keys.set(r.idx, pathSetKey(r.changed_paths));
-      if (r.patch_id !== null) patchIds.set(r.idx, r.patch_id);
-      if (r.signature !== null) sigs.set(r.idx, r.signature);
-    }
-  }
-  return classifyRemoved(
-    graph,
-    { added, removed },
-    { keyOf: (x) => keys.get(x), sigOf: (x) => sigs.get(x), patchIdOf: (x) => patchIds.get(x) },
-  );
+  if (removed.length === 0) return classifyRemoved(graph, { added, removed }, NO_INPUTS);
+  const inputs = await getSplitInputs(db, repoId);
+  return classifyRemoved(graph, { added, removed }, inputs.for(graph));
 }
+
+const NO_INPUTS = { keyOf: () => undefined, patchIdOf: () => undefined };

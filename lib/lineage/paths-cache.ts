@@ -57,13 +57,22 @@ export class ChangedPaths {
 // of commits a sync stored first, or renumber the history) or a sync (new commits) reloads it.
 const cache = new Map<number, { key: string; value: Promise<ChangedPaths> }>();
 
-export async function getChangedPaths(db: Pick<Db, "pool">, repoId: number): Promise<ChangedPaths> {
+/**
+ * What an in-memory copy of a repository's commit rows is valid for: its last import and
+ * commit count (an import may add the paths of commits a sync stored first, or renumber the
+ * history; a sync adds commits).
+ */
+export async function historyKey(db: Pick<Db, "pool">, repoId: number): Promise<string> {
   const { rows } = await db.pool.query<{ key: string }>(
     `SELECT coalesce(imported_at::text, '') || '|' || commit_count || '|' || coalesce(import_fingerprint, '') AS key
      FROM repository WHERE id = $1`,
     [repoId],
   );
-  const key = rows[0]?.key ?? "";
+  return rows[0]?.key ?? "";
+}
+
+export async function getChangedPaths(db: Pick<Db, "pool">, repoId: number): Promise<ChangedPaths> {
+  const key = await historyKey(db, repoId);
   const hit = cache.get(repoId);
   if (hit && hit.key === key) return hit.value;
   const value = load(db, repoId);
