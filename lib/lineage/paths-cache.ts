@@ -53,10 +53,6 @@ export class ChangedPaths {
   }
 }
 
-// Keyed by the repository's last import and commit count: an import (which may add the paths
-// of commits a sync stored first, or renumber the history) or a sync (new commits) reloads it.
-const cache = new Map<number, { key: string; value: Promise<ChangedPaths> }>();
-
 /**
  * What an in-memory copy of a repository's commit rows is valid for: its last import and
  * commit count (an import may add the paths of commits a sync stored first, or renumber the
@@ -71,17 +67,28 @@ export async function historyKey(db: Pick<Db, "pool">, repoId: number): Promise<
   return rows[0]?.key ?? "";
 }
 
-export async function getChangedPaths(db: Pick<Db, "pool">, repoId: number): Promise<ChangedPaths> {
-  const key = await historyKey(db, repoId);
-  const hit = cache.get(repoId);
-  if (hit && hit.key === key) return hit.value;
-  const value = load(db, repoId);
-  cache.set(repoId, { key, value });
-  value.catch(() => {
-    if (cache.get(repoId)?.value === value) cache.delete(repoId);
-  });
-  return value;
+/**
+ * A per-repository in-memory value built from its commit rows, rebuilt when historyKey changes
+ * (a failed load is forgotten, so the next call tries again).
+ */
+export function perHistory<T>(
+  load: (db: Pick<Db, "pool">, repoId: number) => Promise<T>,
+): (db: Pick<Db, "pool">, repoId: number) => Promise<T> {
+  const cache = new Map<number, { key: string; value: Promise<T> }>();
+  return async (db, repoId) => {
+    const key = await historyKey(db, repoId);
+    const hit = cache.get(repoId);
+    if (hit && hit.key === key) return hit.value;
+    const value = load(db, repoId);
+    cache.set(repoId, { key, value });
+    value.catch(() => {
+      if (cache.get(repoId)?.value === value) cache.delete(repoId);
+    });
+    return value;
+  };
 }
+
+export const getChangedPaths = perHistory(load);
 
 async function load(db: Pick<Db, "pool">, repoId: number): Promise<ChangedPaths> {
   // Merges and GitHub-only commits have no paths (an empty or null array).

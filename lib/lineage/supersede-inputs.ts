@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import type { CommitGraph } from "./graph";
-import { historyKey } from "./paths-cache";
+import { perHistory } from "./paths-cache";
 import { pathSetKey, type SupersedeInputs } from "./supersede";
 
 /**
@@ -33,19 +33,7 @@ export class SplitInputs {
   }
 }
 
-const cache = new Map<number, { key: string; value: Promise<SplitInputs> }>();
-
-export async function getSplitInputs(db: Pick<Db, "pool">, repoId: number): Promise<SplitInputs> {
-  const key = await historyKey(db, repoId);
-  const hit = cache.get(repoId);
-  if (hit && hit.key === key) return hit.value;
-  const value = load(db, repoId);
-  cache.set(repoId, { key, value });
-  value.catch(() => {
-    if (cache.get(repoId)?.value === value) cache.delete(repoId);
-  });
-  return value;
-}
+export const getSplitInputs = perHistory(load);
 
 async function load(db: Pick<Db, "pool">, repoId: number): Promise<SplitInputs> {
   const { rows } = await db.pool.query<{
