@@ -116,7 +116,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
     return (
       <NotFoundState
         title="Release not found"
-        message={`There is no event "${raw.seq}" of "${raw.env}" in "${raw.owner}/${raw.name}": events are numbered 1, 2, 3…`}
+        message={`There is no event "${raw.seq}" of "${raw.env}" in "${raw.owner}/${raw.name}": events are numbered 0, 1, 2…`}
       />
     );
   const q = await loadSearchParams(searchParams);
