@@ -225,6 +225,43 @@ export function patchIdCandidates(
 }
 
 /**
+ * Whether a removed merge reaches a dropped commit through removed commits. Depth-first over
+ * removed commits only (`mark` = the scratch stamp): a path from a removed merge to any removed
+ * commit stays inside removed (whatever is not removed is in anc(new), and so are its
+ * ancestors). `state` per removed commit: 1 dropped, 2 superseded, anything else undecided;
+ * the walk decides every merge it passes (1 when it reaches a dropped commit, else 2).
+ */
+function reachesDropped(graph: CommitGraph, scratch: Scratch, start: number): boolean {
+  const { parentStart, parentList } = graph.arrays;
+  const { mark, state, stamp } = scratch;
+  const stack = [start];
+  while (stack.length) {
+    const x = stack[stack.length - 1]!;
+    if (state[x] === 1 || state[x] === 2) {
+      stack.pop();
+      continue;
+    }
+    let pending = false;
+    let dirty = false;
+    for (let i = parentStart[x]!; i < parentStart[x + 1]!; i++) {
+      const p = parentList[i]!;
+      if (mark[p] !== stamp) continue;
+      const st = state[p];
+      if (st === 1) dirty = true;
+      else if (st !== 2) {
+        stack.push(p);
+        pending = true;
+      }
+    }
+    if (!pending) {
+      state[x] = dirty ? 1 : 2;
+      stack.pop();
+    }
+  }
+  return state[start] === 1;
+}
+
+/**
  * classifyRemoved's answer when no removed commit is a candidate (no patch-id can match):
  * every non-merge is dropped, and a merge is superseded only when it reaches no removed
  * non-merge through removed commits. Returns the superseded merges and the dropped count.
@@ -233,7 +270,7 @@ export function splitWithoutCandidates(
   graph: CommitGraph,
   removed: readonly number[],
 ): { superseded: number[]; droppedCount: number } {
-  const { parentStart, parentList } = graph.arrays;
+  const { parentStart } = graph.arrays;
   const scratch = scratchFor(graph);
   const { mark, state } = scratch;
   const stamp = scratch.stamp;
@@ -247,34 +284,7 @@ export function splitWithoutCandidates(
   }
   const superseded: number[] = [];
   if (merges.length === 0) return { superseded, droppedCount: removed.length };
-  const stack: number[] = [];
-  for (const m of merges) {
-    stack.push(m);
-    while (stack.length) {
-      const x = stack[stack.length - 1]!;
-      if (state[x] === 1 || state[x] === 2) {
-        stack.pop();
-        continue;
-      }
-      let pending = false;
-      let dirty = false;
-      for (let i = parentStart[x]!; i < parentStart[x + 1]!; i++) {
-        const p = parentList[i]!;
-        if (mark[p] !== stamp) continue;
-        const st = state[p];
-        if (st === 1) dirty = true;
-        else if (st !== 2) {
-          stack.push(p);
-          pending = true;
-        }
-      }
-      if (!pending) {
-        state[x] = dirty ? 1 : 2;
-        stack.pop();
-      }
-    }
-    if (state[m] === 2) superseded.push(m);
-  }
+  for (const m of merges) if (!reachesDropped(graph, scratch, m)) superseded.push(m);
   return { superseded, droppedCount: removed.length - superseded.length };
 }
 
@@ -299,7 +309,7 @@ export function classifyRemoved(
   const superseded: number[] = [];
   const dropped: number[] = [];
   if (removed.length === 0) return { superseded, dropped };
-  const { parentStart, parentList } = graph.arrays;
+  const { parentStart } = graph.arrays;
   const isMerge = (x: number) => parentStart[x + 1]! - parentStart[x]! > 1;
   const candidates = candidatesKnown ?? patchIdCandidates(graph, { added, removed }, keyOf, sigOf);
   const scratch = scratchFor(graph);
@@ -337,36 +347,6 @@ export function classifyRemoved(
   }
   if (merges.length === 0) return { superseded, dropped };
   if (dropped.length === 0) return { superseded: [...superseded, ...merges], dropped };
-  // Depth-first over removed commits only: a path from a removed merge to any removed commit
-  // stays inside removed (whatever is not removed is in anc(new), and so are its ancestors).
-  const stack: number[] = [];
-  const reachesDropped = (start: number): boolean => {
-    stack.push(start);
-    while (stack.length) {
-      const x = stack[stack.length - 1]!;
-      if (state[x] === 1 || state[x] === 2) {
-        stack.pop();
-        continue;
-      }
-      let pending = false;
-      let dirty = false;
-      for (let i = parentStart[x]!; i < parentStart[x + 1]!; i++) {
-        const p = parentList[i]!;
-        if (mark[p] !== stamp) continue;
-        const s = state[p];
-        if (s === 1) dirty = true;
-        else if (s !== 2) {
-          stack.push(p);
-          pending = true;
-        }
-      }
-      if (!pending) {
-        state[x] = dirty ? 1 : 2;
-        stack.pop();
-      }
-    }
-    return state[start] === 1;
-  };
-  for (const m of merges) (reachesDropped(m) ? dropped : superseded).push(m);
+  for (const m of merges) (reachesDropped(graph, scratch, m) ? dropped : superseded).push(m);
   return { superseded, dropped };
 }
