@@ -10,6 +10,7 @@ import {
 } from "../../lib/git/testing/hostile-strings";
 import { createScenario, type DeploymentRec, type RepoRec } from "../../lib/github/simulator/scenario";
 import { DEMO_SCENARIO, EMPTY_ENVIRONMENT } from "../../scripts/demo-scenario";
+import { screenshotPages } from "../screenshots";
 
 const scenario = createScenario({ ...DEMO_SCENARIO });
 
@@ -516,19 +517,5 @@ test("screenshots of synced pages: rollback release, hotfix commit, a history wi
       ready: "empty-state",
     },
   ];
-  for (const size of [
-    { name: "laptop", width: 1280, height: 800 },
-    { name: "phone", width: 390, height: 844 },
-  ]) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    for (const p of pages) {
-      await page.goto(p.url);
-      await expect(page.getByTestId(p.ready).first()).toBeVisible();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${p.name} at ${size.name} scrolls sideways`).toBeLessThanOrEqual(1);
-      const file = testInfo.outputPath(`${p.name}-${size.name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      await testInfo.attach(`${p.name}-${size.name}`, { path: file, contentType: "image/png" });
-    }
-  }
+  await screenshotPages(page, testInfo, pages);
 });

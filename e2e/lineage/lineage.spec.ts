@@ -1,6 +1,7 @@
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { git as gitIn } from "../../lib/git/testing/git";
+import { screenshotPages } from "../screenshots";
 
 // The repository the demo (our web server) built and imported; expectations come from git.
 const SAMPLE = path.resolve(".demo/sample-shop");
@@ -190,19 +191,5 @@ test("screenshots of the overview, commit, compare, search and sync at laptop an
     { name: "sync", url: "/sync", ready: "runs-table" },
     { name: "not-found", url: `${REPO}/commits/deadbeefdead`, ready: "not-found" },
   ];
-  for (const size of [
-    { name: "laptop", width: 1280, height: 800 },
-    { name: "phone", width: 390, height: 844 },
-  ]) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    for (const p of pages) {
-      await page.goto(p.url);
-      await expect(page.getByTestId(p.ready).first()).toBeVisible();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${p.name} at ${size.name} scrolls sideways`).toBeLessThanOrEqual(1);
-      const file = testInfo.outputPath(`${p.name}-${size.name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      await testInfo.attach(`${p.name}-${size.name}`, { path: file, contentType: "image/png" });
-    }
-  }
+  await screenshotPages(page, testInfo, pages);
 });

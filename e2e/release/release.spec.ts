@@ -1,6 +1,7 @@
 import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { git as gitIn } from "../../lib/git/testing/git";
+import { screenshotPages } from "../screenshots";
 
 // The repository the demo (our web server) built and imported; expectations come from git.
 const SAMPLE = path.resolve(".demo/sample-shop");
@@ -214,20 +215,5 @@ test("screenshots of the repository, release history and release at laptop and p
     { name: "environment", url: `${REPO}/envs/prod`, ready: "events-table" },
     { name: "release", url: releaseHref!, ready: "added-table" },
   ];
-  for (const size of [
-    { name: "laptop", width: 1280, height: 800 },
-    { name: "phone", width: 390, height: 844 },
-  ]) {
-    await page.setViewportSize({ width: size.width, height: size.height });
-    for (const p of pages) {
-      await page.goto(p.url);
-      await expect(page.getByTestId(p.ready).first()).toBeVisible();
-      // The page itself never scrolls sideways on a phone: only tables do, inside their region.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${p.name} at ${size.name} scrolls sideways`).toBeLessThanOrEqual(1);
-      const file = testInfo.outputPath(`${p.name}-${size.name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      await testInfo.attach(`${p.name}-${size.name}`, { path: file, contentType: "image/png" });
-    }
-  }
+  await screenshotPages(page, testInfo, pages);
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { createLoader, parseAsInteger, type SearchParams } from "nuqs/server";
+import type { ReactNode } from "react";
 import { Breadcrumbs } from "@/app/_components/breadcrumbs";
 import { CompareForm } from "@/app/_components/compare-form";
 import { DataTable, type DataTableColumn, type DataTableRow } from "@/app/_components/data-table";
@@ -13,7 +14,7 @@ import { ShortSha } from "@/app/_components/short-sha";
 import { StatusBadge } from "@/app/_components/status-badge";
 import { Time } from "@/app/_components/time";
 import { loadPageData } from "@/lib/db/page-data";
-import { getRelease, type ReleaseCommit } from "@/lib/lineage/release";
+import { getRelease, type ReleaseCommit, type ReleaseCommitsPage } from "@/lib/lineage/release";
 
 export const dynamic = "force-dynamic";
 
@@ -151,6 +152,7 @@ export default async function ReleasePage({ params, searchParams }: Props) {
   const env = r.environment.name;
   const e = r.event;
   const now = Date.now();
+  const shared = { fullName, synced: r.synced, now };
   return (
     <>
       <Breadcrumbs
@@ -265,81 +267,123 @@ export default async function ReleasePage({ params, searchParams }: Props) {
         </p>
       ) : null}
 
-      <section aria-labelledby="added-heading" className="section">
-        <h2 id="added-heading" className="section__title">
-          {e.baseline ? "Commits it runs" : "Added commits"}
-        </h2>
-        <DataTable
-          label="Added commits"
-          testId="added-table"
-          urlPrefix="added"
-          columns={columns(r.synced)}
-          rows={commitRows(fullName, r.added.commits, r.synced, now)}
-          pagination={{ page: r.added.page, perPage: r.added.perPage, total: r.added.total }}
-          empty={<p className="muted">No commits added: this event ran code {env} already had.</p>}
-        />
-      </section>
+      <CommitsSection
+        id="added"
+        title={e.baseline ? "Commits it runs" : "Added commits"}
+        label="Added commits"
+        urlPrefix="added"
+        list={r.added}
+        {...shared}
+        empty={<p className="muted">No commits added: this event ran code {env} already had.</p>}
+      />
 
       {r.dropped && r.dropped.total > 0 ? (
-        <section aria-labelledby="dropped-heading" className="section">
-          <h2 id="dropped-heading" className="section__title">
-            Dropped commits <StatusBadge status="rollback" />
-          </h2>
-          <p className="muted small">
-            {env} ran these changes before this event and no longer has them in any form: no added commit
-            makes the same change (<code>git cherry</code> marks them <code>+</code>).
-          </p>
-          <DataTable
-            label="Dropped commits"
-            testId="dropped-table"
-            urlPrefix="removed"
-            columns={columns(r.synced)}
-            rows={commitRows(fullName, r.dropped.commits, r.synced, now)}
-            pagination={{ page: r.dropped.page, perPage: r.dropped.perPage, total: r.dropped.total }}
-          />
-        </section>
+        <CommitsSection
+          id="dropped"
+          title={
+            <>
+              Dropped commits <StatusBadge status="rollback" />
+            </>
+          }
+          label="Dropped commits"
+          urlPrefix="removed"
+          list={r.dropped}
+          {...shared}
+          note={
+            <p className="muted small">
+              {env} ran these changes before this event and no longer has them in any form: no added commit
+              makes the same change (<code>git cherry</code> marks them <code>+</code>).
+            </p>
+          }
+        />
       ) : null}
 
       {r.superseded && r.superseded.total > 0 ? (
-        <section aria-labelledby="superseded-heading" className="section">
-          <h2 id="superseded-heading" className="section__title">
-            Superseded commits <StatusBadge status="superseded" />
-          </h2>
-          <p className="muted small">
-            Removed under these SHAs, but this release has the same change under another one: cherry-picked or
-            rebased (same <code>git patch-id --stable</code> as an added commit; <code>git cherry</code> marks
-            them <code>-</code>). Not a rollback.
-          </p>
-          <DataTable
-            label="Superseded commits"
-            testId="superseded-table"
-            urlPrefix="superseded"
-            columns={columns(r.synced)}
-            rows={commitRows(fullName, r.superseded.commits, r.synced, now)}
-            pagination={{ page: r.superseded.page, perPage: r.superseded.perPage, total: r.superseded.total }}
-          />
-        </section>
+        <CommitsSection
+          id="superseded"
+          title={
+            <>
+              Superseded commits <StatusBadge status="superseded" />
+            </>
+          }
+          label="Superseded commits"
+          urlPrefix="superseded"
+          list={r.superseded}
+          {...shared}
+          note={
+            <p className="muted small">
+              Removed under these SHAs, but this release has the same change under another one: cherry-picked
+              or rebased (same <code>git patch-id --stable</code> as an added commit; <code>git cherry</code>{" "}
+              marks them <code>-</code>). Not a rollback.
+            </p>
+          }
+        />
       ) : null}
 
       {e.removed > 0 && r.removedSplit === "unknown" ? (
-        <section aria-labelledby="removed-heading" className="section">
-          <h2 id="removed-heading" className="section__title">
-            Removed commits <StatusBadge status="rollback" />
-          </h2>
-          <p className="muted small" data-testid="removed-split">
-            Superseded (the same change under another SHA) or dropped: unknown, because this history was read
-            from GitHub only (no diffs). <code>npx lineage import-git</code> from a clone tells them apart.
-          </p>
-          <DataTable
-            label="Removed commits"
-            testId="removed-table"
-            urlPrefix="removed"
-            columns={columns(r.synced)}
-            rows={commitRows(fullName, r.removed.commits, r.synced, now)}
-            pagination={{ page: r.removed.page, perPage: r.removed.perPage, total: r.removed.total }}
-          />
-        </section>
+        <CommitsSection
+          id="removed"
+          title={
+            <>
+              Removed commits <StatusBadge status="rollback" />
+            </>
+          }
+          label="Removed commits"
+          urlPrefix="removed"
+          list={r.removed}
+          {...shared}
+          note={
+            <p className="muted small" data-testid="removed-split">
+              Superseded (the same change under another SHA) or dropped: unknown, because this history was
+              read from GitHub only (no diffs). <code>npx lineage import-git</code> from a clone tells them
+              apart.
+            </p>
+          }
+        />
       ) : null}
     </>
+  );
+}
+
+/** One of the release's commit lists (added, dropped, superseded, removed), paged on the server. */
+function CommitsSection({
+  id,
+  title,
+  label,
+  urlPrefix,
+  list,
+  fullName,
+  synced,
+  now,
+  note,
+  empty,
+}: {
+  id: string;
+  title: ReactNode;
+  label: string;
+  urlPrefix: string;
+  list: ReleaseCommitsPage;
+  fullName: string;
+  synced: boolean;
+  now: number;
+  note?: ReactNode;
+  empty?: ReactNode;
+}) {
+  return (
+    <section aria-labelledby={`${id}-heading`} className="section">
+      <h2 id={`${id}-heading`} className="section__title">
+        {title}
+      </h2>
+      {note}
+      <DataTable
+        label={label}
+        testId={`${id}-table`}
+        urlPrefix={urlPrefix}
+        columns={columns(synced)}
+        rows={commitRows(fullName, list.commits, synced, now)}
+        pagination={{ page: list.page, perPage: list.perPage, total: list.total }}
+        empty={empty}
+      />
+    </section>
   );
 }
